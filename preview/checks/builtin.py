@@ -1,0 +1,25 @@
+"""The built-in checks, registered through the same pluggy hook third-party plugins use."""
+
+from __future__ import annotations
+
+import importlib
+
+from preview.checks.hookspecs import hookimpl
+
+# One module per family; each exposes CHECKS. Order does not matter (checks sort by code).
+FAMILY_MODULES = [
+    "preview.checks.render_error",
+]
+
+
+@hookimpl
+def campaign_preview_checks():
+    checks = []
+    for name in FAMILY_MODULES:
+        checks.extend(importlib.import_module(name).CHECKS)
+    return checks
+
+
+@hookimpl
+def campaign_preview_rule_dirs():
+    return []

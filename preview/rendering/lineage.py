@@ -1,0 +1,196 @@
+"""Data lineage: which recipient fields produced which stretch of rendered output.
+
+A :class:`Tracker` lives for one render of one template. Record views append every field path
+they hand out to ``reads``; the instrumented template (see ``instrument.py``) calls the hooks
+below around each ``if``/``for`` so the fields read by a condition become the *scope* of every
+chunk inside the branch it chose. The render driver then stamps each output chunk with its scope
+and with the reads of its own expression. Nothing here formats anything until a finding asks.
+"""
+
+from __future__ import annotations
+
+import time
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+_current: ContextVar[Tracker | None] = ContextVar("preview_tracker", default=None)
+
+
+class RenderLimitExceeded(RuntimeError):
+    """A template went past the time or output-size limit of one render."""
+
+
+def current() -> Tracker | None:
+    """The tracker of the render in progress in this thread/task, if any."""
+    return _current.get()
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """One piece of template output: where it sits and what produced it."""
+
+    start: int
+    end: int
+    dynamic: bool
+    scope: tuple  # tuple of tuples of paths: the conditions of every enclosing branch
+    reads: tuple  # the paths read by the expression that produced this chunk
+
+    def paths(self) -> list[str]:
+        out = [p for frame in self.scope for p in frame]
+        out.extend(self.reads)
+        return out
+
+
+class Tracker:
+    """Per-render bookkeeping of field reads, branches taken and gaps rendered."""
+
+    __slots__ = (
+        "reads",
+        "scope",
+        "chains",
+        "deferred",
+        "assign_marks",
+        "dynamic",
+        "missing",
+        "nulls",
+        "hits",
+        "deadline",
+        "ticks",
+    )
+
+    def __init__(self, time_limit: float):
+        self.reads: list[str] = []
+        self.scope: list[tuple] = []
+        self.chains: dict[int, list[str]] = {}
+        self.deferred: dict[str, tuple] = {}
+        self.assign_marks: list[int] = []
+        self.dynamic = False
+        self.missing: list[str] = []
+        self.nulls: list[str] = []
+        self.hits: set[tuple[int, str]] = set()
+        self.deadline = time.perf_counter() + time_limit
+        self.ticks = 0
+
+    def activate(self):
+        """Make this the current tracker; returns the token for :meth:`deactivate`."""
+        return _current.set(self)
+
+    @staticmethod
+    def deactivate(token) -> None:
+        _current.reset(token)
+
+    def take_reads(self) -> tuple:
+        """The reads since the last output chunk, clearing them."""
+        if not self.reads:
+            return ()
+        out = tuple(dict.fromkeys(self.reads))
+        self.reads.clear()
+        return out
+
+    def _cut(self, mark: int) -> list[str]:
+        out = self.reads[mark:]
+        del self.reads[mark:]
+        return out
+
+    def tick(self) -> None:
+        self.ticks += 1
+        if self.ticks & 255 == 0 and time.perf_counter() > self.deadline:
+            raise RenderLimitExceeded("render took longer than the time limit (a runaway loop?)")
+
+    def check_time(self) -> None:
+        if time.perf_counter() > self.deadline:
+            raise RenderLimitExceeded("render took longer than the time limit (a runaway loop?)")
+
+
+# ---- hooks the instrumented template calls (installed as template globals) ----------------
+
+
+def hook_mark() -> int:
+    t = _current.get()
+    return len(t.reads) if t else 0
+
+
+def hook_cond(branch: int, arm_index: int, mark: int, value) -> bool:
+    t = _current.get()
+    result = bool(value)  # evaluate truthiness here so its reads count as the condition's
+    if t is not None:
+        reads = t._cut(mark)
+        if arm_index == 0:
+            t.chains[branch] = reads
+        else:
+            t.chains.setdefault(branch, []).extend(reads)
+    return result
+
+
+def hook_iter(branch: int, mark: int, value):
+    t = _current.get()
+    items = list(value)  # iterate now so the loop's reads belong to the loop, not its output
+    if t is not None:
+        t.chains[branch] = t._cut(mark)
+    return items
+
+
+def hook_enter(branch: int, arm: str) -> None:
+    t = _current.get()
+    if t is None:
+        return
+    t.hits.add((branch, arm))
+    t.scope.append(tuple(dict.fromkeys(t.chains.get(branch, ()))))
+    t.tick()
+
+
+def hook_exit() -> None:
+    t = _current.get()
+    if t is not None and t.scope:
+        t.scope.pop()
+
+
+def hook_inline(branch: int, value):
+    t = _current.get()
+    if t is not None:
+        t.hits.add((branch, "then" if value else "else"))
+    return value
+
+
+def hook_assign(names: tuple, mark: int, value):
+    t = _current.get()
+    if t is not None:
+        reads = tuple(t._cut(mark))
+        for name in names:
+            t.deferred[name] = reads
+    return value
+
+
+def hook_assign_begin() -> None:
+    t = _current.get()
+    if t is not None:
+        t.assign_marks.append(len(t.reads))
+
+
+def hook_assign_end(names: tuple) -> None:
+    t = _current.get()
+    if t is not None and t.assign_marks:
+        hook_assign(names, t.assign_marks.pop(), None)
+
+
+def hook_use(name: str, value):
+    t = _current.get()
+    if t is not None:
+        reads = t.deferred.get(name)
+        if reads:
+            t.reads.extend(reads)
+    return value
+
+
+HOOKS = {
+    "_cp_mark": hook_mark,
+    "_cp_cond": hook_cond,
+    "_cp_iter": hook_iter,
+    "_cp_enter": hook_enter,
+    "_cp_exit": hook_exit,
+    "_cp_inline": hook_inline,
+    "_cp_assign": hook_assign,
+    "_cp_assign_begin": hook_assign_begin,
+    "_cp_assign_end": hook_assign_end,
+    "_cp_use": hook_use,
+}

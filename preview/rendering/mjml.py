@@ -1,0 +1,73 @@
+"""MJML compilation with mjml-python (the Rust MRML engine), and where an MJML error is.
+
+MRML reports some errors with a character span (``at position 16:26``) and some with none; for
+those we find the first unbalanced ``<mj-*>`` tag ourselves, so every error can name a line.
+Includes are refused: a campaign is one file, and a template must not read the server's disk.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mjml import mjml2html
+
+_POSITION = re.compile(r"at position (\d+):(\d+)")
+_TAG = re.compile(r"<(/?)(mjml|mj-[a-z-]+)\b[^>]*?(/?)>", re.IGNORECASE)
+# Elements MRML treats as void (no closing tag needed).
+_VOID = frozenset({"mj-image", "mj-divider", "mj-spacer", "mj-carousel-image", "mj-breakpoint", "mj-font", "mj-all", "mj-class", "mj-include", "mj-social-element"})
+
+
+@dataclass
+class MjmlError(Exception):
+    """MJML that failed to compile; ``offset`` is a character offset into the source, if known."""
+
+    message: str
+    offset: int | None = None
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _refuse_include(path: str) -> str:
+    raise ValueError(f"mj-include is not allowed in a campaign ({path!r})")
+
+
+def compile_mjml(source: str) -> str:
+    """HTML for MJML ``source``, or :class:`MjmlError` with the offset of the problem."""
+    try:
+        return mjml2html(source, include_loader=_refuse_include)
+    except (ValueError, RuntimeError) as exc:
+        message = str(exc)
+        match = _POSITION.search(message)
+        if match:
+            # MRML counts bytes of UTF-8; we count characters.
+            offset = len(source.encode()[: int(match.group(1))].decode("utf-8", errors="ignore"))
+        else:
+            offset = locate_unbalanced(source)
+        clean = _POSITION.sub("", message).replace(" in root template", "").strip()
+        raise MjmlError(f"MJML: {clean}", offset) from None
+
+
+def locate_unbalanced(source: str) -> int | None:
+    """Offset of the first MJML tag that is not closed properly, or None if all balance."""
+    stack: list[tuple[str, int]] = []
+    for match in _TAG.finditer(source):
+        closing, name, selfclosing = match.group(1), match.group(2).lower(), match.group(3)
+        if selfclosing or (not closing and name in _VOID):
+            continue
+        if not closing:
+            stack.append((name, match.start()))
+            continue
+        if not stack:
+            return match.start()
+        if stack[-1][0] != name:
+            # A closing tag that does not match: the open tag above it was left unclosed.
+            return stack[-1][1]
+        stack.pop()
+    if stack:
+        return stack[-1][1]
+    end = source.lower().rfind("</mjml>")
+    if end >= 0 and source[end + 7 :].strip():
+        return end + 7 + (len(source[end + 7 :]) - len(source[end + 7 :].lstrip()))
+    return None

@@ -1,0 +1,65 @@
+"""The check report of a run (findings.schema.json), independent of how it is printed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from preview.checks.model import Finding, Severity
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class Report:
+    """Findings and input errors of one check run; template-level findings are kept once."""
+
+    campaign: dict = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    recipients_checked: int = 0
+    _template_keys: set = field(default_factory=set, repr=False)
+
+    def add(self, finding: Finding) -> bool:
+        """Add a finding; a template-level one already present is dropped. True if added."""
+        if finding.recipient_id is None:
+            if finding.key in self._template_keys:
+                return False
+            self._template_keys.add(finding.key)
+        self.findings.append(finding)
+        return True
+
+    @property
+    def verdict(self) -> str:
+        """``block`` if any finding blocks, else ``warn`` if any warns, else ``pass``."""
+        worst = max((f.severity for f in self.findings), default=Severity.INFO)
+        if worst >= Severity.BLOCK:
+            return "block"
+        if worst >= Severity.WARN and self.findings:
+            return "warn"
+        return "pass"
+
+    def counts(self) -> dict:
+        """Findings by severity and by family."""
+        by_severity = {"block": 0, "warn": 0, "info": 0}
+        by_family: dict[str, int] = {}
+        for f in self.findings:
+            by_severity[str(f.severity)] += 1
+            by_family[f.family] = by_family.get(f.family, 0) + 1
+        return {"severity": by_severity, "family": dict(sorted(by_family.items()))}
+
+    def reaches(self, level: str) -> bool:
+        """Whether any finding is at or above ``level`` (block or warn)."""
+        threshold = Severity.parse(level)
+        return any(f.severity >= threshold for f in self.findings)
+
+    def to_dict(self) -> dict:
+        """The report as findings.schema.json defines it (with ``counts`` added)."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "campaign": self.campaign,
+            "verdict": self.verdict,
+            "recipients_checked": self.recipients_checked,
+            "counts": self.counts(),
+            "findings": [f.to_dict() for f in self.findings],
+            "errors": list(self.errors),
+        }
