@@ -8,6 +8,7 @@ The file (``campaign-preview.yaml`` in the working directory, or ``--config FILE
     disable: [DLV006, images]
     options:
       gmail_clip_bytes: 102000
+    rule_dirs: [./my-rules]   # extra phrase/product YAML files (see preview/checks/rules.py)
 """
 
 from __future__ import annotations
@@ -45,6 +46,6 @@ def load_check_settings(path: str | Path | None = None, *, severity=(), disable=
         sev[key.strip()] = level.strip()
     disabled = [*(data.get("disable") or []), *disable]
     try:
-        return CheckSettings.from_mapping(sev, disabled, data.get("options"))
+        return CheckSettings.from_mapping(sev, disabled, data.get("options"), data.get("rule_dirs") or ())
     except ValueError as exc:
         raise InputError(str(exc), location=str(path) if path else None, field="severity") from None

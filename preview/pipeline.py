@@ -59,6 +59,7 @@ class CheckRun:
             registry=self.registry,
             unsubscribe_url=self.renderer.settings.unsubscribe_url,
             options=dict(options or self.registry.settings.options),
+            rules=self.registry.rules,
         )
         for c in self.checks:
             c.start(self.ctx)

@@ -24,7 +24,7 @@ class CheckContext:
     registry: object = None  # preview.checks.registry.Registry
     unsubscribe_url: str = ""
     options: dict = field(default_factory=dict)
-    rules: object = None  # preview.checks.rules.Rules, loaded lazily
+    rules: object = None  # preview.checks.rules.Rules: ctx.rules.phrases('file') gives a matcher
     state: dict = field(default_factory=dict)
     cache: dict = field(default_factory=dict)
 

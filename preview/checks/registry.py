@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pluggy
 
 from preview.checks.check import Check
 from preview.checks.hookspecs import PROJECT, CheckHooks
 from preview.checks.model import CheckSpec, Severity
+from preview.checks.rules import Rules
 
 
 class RegistryError(ValueError):
@@ -27,11 +29,12 @@ class CheckSettings:
     severity: dict = field(default_factory=dict)
     disabled: frozenset = frozenset()
     options: dict = field(default_factory=dict)
+    rule_dirs: tuple = ()
 
     @classmethod
-    def from_mapping(cls, severity=None, disabled=None, options=None) -> CheckSettings:
+    def from_mapping(cls, severity=None, disabled=None, options=None, rule_dirs=()) -> CheckSettings:
         parsed = {str(k): Severity.parse(v) for k, v in (severity or {}).items()}
-        return cls(parsed, frozenset(disabled or ()), dict(options or {}))
+        return cls(parsed, frozenset(disabled or ()), dict(options or {}), tuple(rule_dirs or ()))
 
 
 class Registry:
@@ -67,8 +70,14 @@ class Registry:
         return sorted(by_code.values(), key=lambda c: c.spec.code)
 
     def rule_dirs(self) -> list:
-        """Extra rule folders that plugins contribute."""
-        return [d for result in self.pm.hook.campaign_preview_rule_dirs() for d in (result or ())]
+        """Extra rule folders: the deployment's, then those plugins contribute."""
+        plugin_dirs = [d for result in self.pm.hook.campaign_preview_rule_dirs() for d in (result or ())]
+        return [*self.settings.rule_dirs, *plugin_dirs]
+
+    @cached_property
+    def rules(self) -> Rules:
+        """The rule files (built-in plus extra folders), compiled on first use."""
+        return Rules(self.rule_dirs())
 
     @property
     def all(self) -> list[Check]:

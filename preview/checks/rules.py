@@ -1,0 +1,170 @@
+"""Rules as data: phrase lists and conditions in YAML, compiled once into fast matchers.
+
+A rule file ``checks/rules/<name>.yaml`` is a list of entries, in the spirit of
+retext-equality::
+
+    - id: congrats-wedding          # unique within the file; a deployment file with the
+      phrases:                      # same id replaces the entry, a new id adds one
+        - congratulations on your wedding
+        - your big day
+      event: wedding                # any other keys are data for the check
+      plural: false                 # allow a trailing s/es on every word (default true)
+
+Deployments add files of the same names in folders listed in ``PREVIEW_RULES_DIRS`` (or returned
+by a plugin's ``campaign_preview_rule_dirs`` hook); their entries extend or replace the
+built-ins, so new phrases and products need no code.
+
+Matching is robust to case, curly quotes, emoji and symbols between words, plurals and line
+breaks, and reports offsets into the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from preview.contract.errors import InputError
+
+# Characters folded to a plain equivalent of the same length, so offsets stay valid.
+_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ", "\u2011": "-", "\u2010": "-"})
+# Between two words of a phrase: spaces, line breaks, hyphens, and symbols such as emoji,
+# but not sentence punctuation (a phrase does not run across sentences).
+_GAP = r"(?:[\s\-\u2013\u2014*_~]|[^\w\s.!?,;:'\"()])+"
+_WORD_EDGE_L = r"(?<![\w'])"
+_WORD_EDGE_R = r"(?![\w])"
+
+
+def fold(text: str) -> str:
+    """``text`` with curly quotes and no-break spaces made plain; same length."""
+    return text.translate(_FOLD)
+
+
+def phrase_pattern(phrase: str, plural: bool = True) -> str:
+    """The regex source of one phrase.
+
+    Words are separated by :data:`_GAP`; with ``plural`` each word may take ``s``/``es``;
+    ``*`` at the end of a word is a prefix wildcard (``pregnan*``); ``...`` between words allows
+    up to four other words (``congratulations ... wedding``).
+    """
+    tokens = fold(phrase).strip().split()
+    parts: list[str] = []
+    for token in tokens:
+        if token == "...":
+            parts.append(r"(?:\w[\w'-]*" + _GAP + r"){0,4}?")
+            continue
+        if token.endswith("*") and len(token) > 1:
+            parts.append(re.escape(token[:-1]) + r"[\w'-]*")
+        elif plural and token[-1].isalpha():
+            parts.append(re.escape(token) + r"(?:s|es|'s)?")
+        else:
+            parts.append(re.escape(token))
+    body = ""
+    for i, part in enumerate(parts):
+        body += part
+        if i < len(parts) - 1 and not part.endswith("}?"):
+            body += _GAP
+    return _WORD_EDGE_L + body + _WORD_EDGE_R
+
+
+@dataclass(frozen=True)
+class Match:
+    """One phrase match: the rule entry, and where in the original text."""
+
+    rule: dict
+    start: int
+    end: int
+    text: str
+
+
+class PhraseSet:
+    """All phrases of a list of rule entries, compiled into one regex."""
+
+    def __init__(self, entries: list[dict], key: str = "phrases"):
+        self.entries = [e for e in entries if e.get(key)]
+        alternatives = []
+        for index, entry in enumerate(self.entries):
+            plural = entry.get("plural", True)
+            phrases = sorted({str(p) for p in entry[key]}, key=len, reverse=True)
+            alternatives.append(f"(?P<r{index}>" + "|".join(phrase_pattern(p, plural) for p in phrases) + ")")
+        self.regex = re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
+
+    def finditer(self, text: str):
+        """Yield every :class:`Match` in ``text``."""
+        if self.regex is None or not text:
+            return
+        folded = fold(text)
+        for m in self.regex.finditer(folded):
+            entry = self.entries[int(m.lastgroup[1:])]
+            yield Match(entry, m.start(), m.end(), text[m.start() : m.end()])
+
+    def search(self, text: str) -> Match | None:
+        return next(self.finditer(text), None)
+
+    def __bool__(self) -> bool:
+        return self.regex is not None
+
+
+class Rules:
+    """Rule files: the built-ins plus any deployment folders, loaded and compiled on first use."""
+
+    def __init__(self, extra_dirs=()):
+        self.extra_dirs = [Path(d) for d in extra_dirs]
+        self._entries: dict[str, list[dict]] = {}
+        self._phrases: dict[tuple, PhraseSet] = {}
+
+    def entries(self, name: str) -> list[dict]:
+        """The merged entries of rule file ``name`` (without ``.yaml``)."""
+        if name not in self._entries:
+            merged: dict[str, dict] = {}
+            builtin = resources.files("preview.checks").joinpath(f"rules/{name}.yaml")
+            sources = []
+            if builtin.is_file():
+                sources.append((f"preview/checks/rules/{name}.yaml", builtin.read_text(encoding="utf-8")))
+            for folder in self.extra_dirs:
+                path = folder / f"{name}.yaml"
+                if path.is_file():
+                    sources.append((str(path), path.read_text(encoding="utf-8")))
+            for where, text in sources:
+                for entry in _parse(text, where):
+                    merged[entry["id"]] = entry
+            self._entries[name] = list(merged.values())
+        return self._entries[name]
+
+    def phrases(self, name: str, key: str = "phrases", where=None) -> PhraseSet:
+        """A compiled :class:`PhraseSet` of file ``name``; ``where`` filters entries."""
+        cache_key = (name, key, where)
+        if cache_key not in self._phrases:
+            entries = self.entries(name)
+            if where is not None:
+                entries = [e for e in entries if where(e)]
+            self._phrases[cache_key] = PhraseSet(entries, key)
+        return self._phrases[cache_key]
+
+    @cached_property
+    def names(self) -> list[str]:
+        files = {p.name[:-5] for p in resources.files("preview.checks").joinpath("rules").iterdir() if p.name.endswith(".yaml")}
+        for folder in self.extra_dirs:
+            files.update(p.stem for p in folder.glob("*.yaml"))
+        return sorted(files)
+
+
+def _parse(text: str, where: str) -> list[dict]:
+    try:
+        data = yaml.safe_load(text) or []
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(f"rule file is not valid YAML: {getattr(exc, 'problem', exc)}", location=f"{where}:{mark.line + 1 if mark else 1}") from None
+    if not isinstance(data, list):
+        raise InputError("a rule file must be a list of entries", location=where)
+    for number, entry in enumerate(data):
+        if not isinstance(entry, dict) or "id" not in entry:
+            raise InputError(f"entry {number} needs an 'id'", location=where, field=f"[{number}].id")
+        for key in ("phrases",):
+            if key in entry and not isinstance(entry[key], list):
+                raise InputError("must be a list of strings", location=where, field=f"[{number}].{key}")
+    return data
