@@ -1,0 +1,96 @@
+"""The ``PREVIEW_*`` settings: every one with its default and one line of help, in one table.
+
+The CLI reads them with :func:`load` (defaults, then a mapping such as a Flask config, then the
+environment); the Flask extension will do the same with ``app.config`` as the mapping. An
+environment variable of the same name always wins, so a deployment can change any setting
+without touching code. Values from the environment are converted to the type of the default
+(``PREVIEW_SQL_ECHO=true``, ``PREVIEW_DEMO_SIZE=500``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from preview.contract.errors import InputError
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One ``PREVIEW_*`` setting: its name, default value and one line of help."""
+
+    name: str
+    default: object
+    help: str
+
+    def parse(self, raw: str):
+        """``raw`` (text from the environment) as the type of the default, or :class:`InputError`."""
+        kind = type(self.default)
+        if kind is bool:
+            low = raw.strip().lower()
+            if low in _TRUE:
+                return True
+            if low in _FALSE:
+                return False
+            raise InputError(f"expected true or false, got {raw!r}", location="environment", field=self.name)
+        if kind in (int, float):
+            try:
+                return kind(raw.strip())
+            except ValueError:
+                raise InputError(f"expected a number, got {raw!r}", location="environment", field=self.name) from None
+        return raw
+
+
+_TRUE = {"1", "true", "yes", "on", "y", "t"}
+_FALSE = {"0", "false", "no", "off", "n", "f", ""}
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("PREVIEW_DATABASE_URL", "", "SQLAlchemy URL of the store; DATABASE_URL wins; empty: SQLite file instance/preview.sqlite."),
+    Setting("PREVIEW_SQL_ECHO", False, "Log every SQL statement (debugging)."),
+    Setting("PREVIEW_DEFAULT_WORKSPACE", "default", "Workspace (tenant) used when a command or request names none."),
+    Setting("PREVIEW_IMPORT_BATCH_SIZE", 1000, "Recipients written per bulk insert during an import."),
+    Setting("PREVIEW_STREAM_BATCH_SIZE", 1000, "Recipients read per query when streaming an audience."),
+    Setting("PREVIEW_DEMO_SIZE", 3000, "Recipients `preview demo` generates."),
+    Setting("PREVIEW_SAMPLE_SIZE", 200, "Recipients a run renders when the request names no sample size."),
+    Setting("PREVIEW_RENDER_TIME_LIMIT", 2.0, "Seconds one part of one recipient's email may take to render."),
+    Setting("PREVIEW_RENDER_MAX_SIZE", 2_000_000, "Characters of output one rendered part may have."),
+    Setting("PREVIEW_RENDER_LAYOUT_CACHE", 256, "Compiled MJML layouts kept in memory per campaign."),
+    Setting("PREVIEW_UNSUBSCRIBE_URL", "https://unsubscribe.invalid/{recipient_id}", "Unsubscribe link templates see; {recipient_id} is filled in."),
+)
+
+BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+
+
+def defaults() -> dict:
+    """Every setting at its default value."""
+    return {s.name: s.default for s in SETTINGS}
+
+
+def from_env(environ: Mapping[str, str] | None = None) -> dict:
+    """The settings the environment sets, converted to their types."""
+    environ = os.environ if environ is None else environ
+    return {s.name: s.parse(environ[s.name]) for s in SETTINGS if s.name in environ}
+
+
+def load(config: Mapping | None = None, environ: Mapping[str, str] | None = None) -> dict:
+    """All settings: defaults, overridden by ``config``'s ``PREVIEW_*`` keys, overridden by the environment."""
+    out = defaults()
+    if config:
+        out.update({k: v for k, v in config.items() if k in BY_NAME})
+    out.update(from_env(environ))
+    return out
+
+
+def get(name: str, config: Mapping | None = None, environ: Mapping[str, str] | None = None):
+    """One setting's value, resolved as :func:`load` does."""
+    if name not in BY_NAME:
+        raise KeyError(f"unknown setting {name!r}")
+    return load(config, environ)[name]
+
+
+def describe() -> str:
+    """The settings table as Markdown, for the README and ``--help`` texts."""
+    rows = ["| setting | default | what it does |", "| --- | --- | --- |"]
+    rows += [f"| `{s.name}` | `{s.default!r}` | {s.help} |" for s in SETTINGS]
+    return "\n".join(rows) + "\n"
