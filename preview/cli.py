@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import os
 import sys
 import time
 from pathlib import Path
 
 import click
 
+from preview.config import DEFAULT_FILE as DEFAULT_SETTINGS
 from preview.contract.errors import InputError
 
 
@@ -38,6 +41,66 @@ def _date(ctx, param, value):
         raise click.BadParameter(f"expected a date like 2026-12-10, got {value!r}") from None
 
 
+def _settings_options(func):
+    """The options every command that runs or lists checks shares: settings file, overrides, plugins."""
+    for option in reversed((
+        click.option("--config", type=click.Path(dir_okay=False), help=f"Check settings file (default: ./{DEFAULT_SETTINGS} if present)."),
+        click.option("--severity", multiple=True, metavar="CODE=LEVEL", help="Set a check's severity: block, warn or info (code, name or family; repeatable)."),
+        click.option("--disable", multiple=True, metavar="CODE", help="Switch a check off (code, name or family; repeatable)."),
+        click.option("--plugin", "plugins", multiple=True, metavar="MODULE", help="Import MODULE as a check plugin, as if it were installed (repeatable)."),
+    )):
+        func = option(func)
+    return func
+
+
+def _registry(config, severity, disable, plugins):
+    """The registry with the deployment's settings and extra plugins, or an InputError saying why not."""
+    import importlib
+
+    from preview.checks.registry import Registry, RegistryError
+    from preview.config import load_check_settings, unknown_settings
+
+    settings = load_check_settings(config, severity=severity, disable=disable)
+    modules = []
+    for name in plugins:
+        try:
+            modules.append(importlib.import_module(name))
+        except ImportError as exc:
+            raise InputError(f"cannot import plugin module {name!r}: {exc}", location="--plugin") from None
+    try:
+        registry = Registry(settings, plugins=modules)
+    except RegistryError as exc:
+        raise InputError(str(exc)) from None
+    for key in unknown_settings(settings, registry):
+        if key in disable:
+            where = "--disable"
+        elif any(item.split("=", 1)[0].strip() == key for item in severity):
+            where = "--severity"
+        else:
+            where = config or DEFAULT_SETTINGS
+        raise InputError(f"no check, check name or family is called {key!r} (`preview checks` lists them)", location=where)
+    return registry
+
+
+def _recipient_rows(path):
+    """The rows of a recipient file; a file that cannot be read at all fails here, before any work."""
+    from preview.contract.recipients import iter_rows
+
+    rows = iter_rows(path)
+    first = next(rows, None)  # iter_rows checks the file when first asked for a row
+    return itertools.chain([first] if first else [], rows)
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write the report: {exc.strerror}", location=output) from None
+
+
 @main.command("check")
 @click.argument("campaign", type=click.Path(dir_okay=False))
 @click.option("--recipients", "-r", required=True, type=click.Path(dir_okay=False), help="Recipient file (.jsonl, .json or .csv).")
@@ -47,28 +110,23 @@ def _date(ctx, param, value):
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "junit"]), default="text", show_default=True)
 @click.option("--fail-on", type=click.Choice(["block", "warn"]), default="block", show_default=True, help="Exit 1 when a finding reaches this level.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here instead of stdout.")
-@click.option("--config", type=click.Path(dir_okay=False), help="Check settings file (default: ./campaign-preview.yaml if present).")
-@click.option("--severity", multiple=True, metavar="CODE=LEVEL", help="Override a severity (code, name or family).")
-@click.option("--disable", multiple=True, metavar="CODE", help="Switch a check off (code, name or family).")
+@_settings_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
-def check_cmd(campaign, recipients, sample, seed, send_date, fmt, fail_on, output, config, severity, disable, quiet):
+def check_cmd(campaign, recipients, sample, seed, send_date, fmt, fail_on, output, config, severity, disable, plugins, quiet):
     """Check CAMPAIGN against the recipients in a file.
 
     Exit status: 0 when nothing reaches --fail-on, 1 when something does, 2 for usage or input
     errors (a bad file, or bad recipient rows, which are listed in the report).
     """
-    from preview.checks.registry import Registry
-    from preview.config import load_check_settings
     from preview.contract import load_campaign
-    from preview.contract.recipients import iter_rows
     from preview.pipeline import CheckRun
     from preview.reporters import render
     from preview.sampling import reservoir_sample
 
-    settings = load_check_settings(config, severity=severity, disable=disable)
+    registry = _registry(config, severity, disable, plugins)
     parsed = load_campaign(campaign)
-    run = CheckRun(parsed, registry=Registry(settings), send_date=send_date)
-    rows = iter_rows(recipients)
+    run = CheckRun(parsed, registry=registry, send_date=send_date)
+    rows = _recipient_rows(recipients)
 
     def valid():
         for row in rows:
@@ -78,18 +136,18 @@ def check_cmd(campaign, recipients, sample, seed, send_date, fmt, fail_on, outpu
                 yield row.record
 
     chosen = reservoir_sample(valid(), sample, seed) if sample else valid()
-    progress = _Progress(enabled=not quiet and sys.stderr.isatty(), total=sample)
-    for recipient in chosen:
-        run.check(recipient)
-        progress.step()
-    progress.done()
+    checked_ids = [] if fmt == "junit" else None  # only JUnit lists passing recipients
+    show = not quiet and sys.stderr.isatty()
+    with _Progress(enabled=show, total=len(chosen) if sample else None) as progress:
+        for recipient in chosen:
+            run.check(recipient)
+            if checked_ids is not None:
+                checked_ids.append(recipient["id"])
+            progress.step()
     report = run.finish()
-    colour = fmt == "text" and output is None and sys.stdout.isatty()
-    text = render(report, fmt, colour=colour, registry=run.registry, campaign=parsed)
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
-    else:
-        click.echo(text, nl=False)
+    colour = fmt == "text" and output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    text = render(report, fmt, colour=colour, registry=registry, campaign=parsed, fail_on=fail_on, recipient_ids=checked_ids)
+    _write(text, output)
     if report.errors:
         first = report.errors[0]
         where = f"{first['location']}: " if first.get("location") else ""
@@ -99,45 +157,75 @@ def check_cmd(campaign, recipients, sample, seed, send_date, fmt, fail_on, outpu
 
 
 class _Progress:
-    """A one-line progress counter on stderr, updated a few times a second."""
+    """Progress on stderr while recipients are checked.
+
+    A bar with an ETA when the total is known (``--sample``), otherwise a counter with the rate,
+    redrawn a few times a second. Does nothing when disabled (stderr is not a terminal, --quiet).
+    """
 
     def __init__(self, enabled: bool, total: int | None):
         self.enabled, self.total = enabled, total
+        self.bar = None
+        if enabled and total:
+            self.bar = click.progressbar(length=total, label="checking", show_pos=True, show_eta=True, file=sys.stderr)
         self.count, self.started, self.shown = 0, time.perf_counter(), 0.0
 
-    def step(self):
-        self.count += 1
-        now = time.perf_counter()
-        if self.enabled and now - self.shown > 0.2:
-            self.shown = now
-            rate = self.count / max(now - self.started, 1e-9)
-            of = f"/{self.total}" if self.total else ""
-            click.echo(f"\rchecked {self.count}{of} recipients ({rate:,.0f}/s)", err=True, nl=False)
+    def __enter__(self):
+        if self.bar is not None:
+            self.bar.__enter__()
+        return self
 
-    def done(self):
-        if self.enabled and self.shown:
+    def step(self) -> None:
+        """One more recipient checked."""
+        self.count += 1
+        if self.bar is not None:
+            self.bar.update(1)
+            return
+        now = time.perf_counter()
+        if self.enabled and (not self.shown or now - self.shown > 0.2):
+            self.shown = now
+            self._show(now)
+
+    def _show(self, now: float) -> None:
+        rate = self.count / max(now - self.started, 1e-9)
+        click.echo(f"\rchecked {self.count:,} recipients ({rate:,.0f}/s)", err=True, nl=False)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+        elif self.enabled and self.shown:
+            self._show(time.perf_counter())  # the final count, not the last one drawn
             click.echo("", err=True)
 
 
 @main.command("render")
 @click.argument("campaign", type=click.Path(dir_okay=False))
-@click.option("--recipients", "-r", required=True, type=click.Path(dir_okay=False))
+@click.option("--recipients", "-r", required=True, type=click.Path(dir_okay=False), help="Recipient file (.jsonl, .json or .csv).")
 @click.option("--id", "recipient_id", required=True, help="Id of the recipient to render.")
-@click.option("--send-date", callback=_date)
-@click.option("--part", type=click.Choice(["html", "text", "subject", "preheader", "from_name", "mjml"]), default="html", show_default=True)
+@click.option("--send-date", callback=_date, help="Date the email is sent (YYYY-MM-DD); default: the campaign's, else today.")
+@click.option("--part", type=click.Choice(["html", "text", "subject", "preheader", "from_name", "mjml"]), default="html", show_default=True, help="What to write; mjml is the body after Jinja, before MJML.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
 def render_cmd(campaign, recipients, recipient_id, send_date, part, output):
-    """Write one recipient's email (the HTML by default)."""
-    from preview.contract import iter_recipients, load_campaign
+    """Write one recipient's email (the HTML by default).
+
+    Exit status: 0 when it rendered, 2 when the campaign or the recipient could not be read or the
+    template failed to render (the errors are on stderr, with the campaign line).
+    """
+    from preview.contract import load_campaign
     from preview.rendering import CampaignRenderer
 
     parsed = load_campaign(campaign)
-    record = next((r for r in iter_recipients(recipients) if r["id"] == recipient_id), None)
+    record, bad = None, []
+    for row in _recipient_rows(recipients):
+        if row.error:
+            bad.append(row.error)
+        elif row.record["id"] == recipient_id:
+            record = row.record
+            break
     if record is None:
-        raise InputError(f"no recipient with id {recipient_id!r}", location=recipients)
+        unread = f" ({len(bad)} unreadable row(s), first: {bad[0]})" if bad else ""
+        raise InputError(f"no recipient with id {recipient_id!r}{unread}", location=recipients)
     message = CampaignRenderer(parsed).render(record, send_date)
-    for error in message.errors:
-        click.echo(f"error: {parsed.path}:{error.line or '?'}: {error.message}", err=True)
     if part == "mjml":
         body = message.parts.get("body")
         text = body.text if body else ""
@@ -145,21 +233,29 @@ def render_cmd(campaign, recipients, recipient_id, send_date, part, output):
         text = message.html
     else:
         text = message.part_text(part)
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
-    else:
-        click.echo(text)
+    _write(text if text.endswith("\n") or not text else text + "\n", output)
+    for error in message.errors:
+        click.echo(f"error: {parsed.path}:{error.line or '?'}: {error.part}: {error.message}", err=True)
     sys.exit(2 if message.errors else 0)
 
 
 @main.command("checks")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
-def checks_cmd(fmt):
-    """List every check with its code, family, severity and documentation."""
-    from preview.checks.docs import render_checks
-    from preview.checks.registry import Registry
+@click.option("--family", "families", multiple=True, metavar="FAMILY", help="Only this family (repeatable).")
+@_settings_options
+def checks_cmd(fmt, families, config, severity, disable, plugins):
+    """List every check with its code, family, severity and documentation.
 
-    click.echo(render_checks(Registry(), fmt), nl=False)
+    Severities are those the settings give (the file, --severity, --disable). The Markdown is the
+    published list: `preview checks --format markdown > docs/checks.md`.
+    """
+    from preview.checks.docs import render_checks
+
+    registry = _registry(config, severity, disable, plugins)
+    unknown = sorted(set(families) - set(registry.families()))
+    if unknown:
+        raise InputError(f"no family is called {unknown[0]!r}; families: {', '.join(registry.families())}", location="--family")
+    click.echo(render_checks(registry, fmt, families=set(families)), nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover
