@@ -9,6 +9,8 @@ from preview.checks.hookspecs import hookimpl
 # One module per family; each exposes CHECKS. Order does not matter (checks sort by code).
 FAMILY_MODULES = [
     "preview.checks.render_error",
+    "preview.checks.gift_context",
+    "preview.checks.returned_item",
 ]
 
 
