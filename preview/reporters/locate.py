@@ -12,6 +12,10 @@ from preview.contract.campaigns import TEMPLATE_FIELDS
 
 # Shorter evidence ("#", "Hi") would match the first of many places in the source by chance.
 _MIN_SEARCH = 4
+# A run of words taken out of the evidence must be this long to be telling, and only the first
+# words of a line are tried, which bounds the work per finding.
+_MIN_RUN = 6
+_MAX_WORDS = 12
 
 
 class Locator:
@@ -26,6 +30,7 @@ class Locator:
     def __init__(self, campaign=None):
         self.campaign = campaign
         self.source = getattr(campaign, "source", "") or ""
+        self._found: dict = {}
         self._starts = [0]
         for index, char in enumerate(self.source):
             if char == "\n":
@@ -59,11 +64,17 @@ class Locator:
     def _search(self, text: str | None, start: int, end: int) -> int | None:
         if not text or not self.source:
             return None
-        # The evidence is rendered text: one line per block, entities decoded. Try it whole, then
-        # line by line, each also as the source would spell it with entities.
-        candidates = [text, *text.splitlines()]
-        for candidate in candidates:
-            candidate = candidate.strip()
+        key = (text, start, end)
+        if key not in self._found:
+            self._found[key] = self._find(text, start, end)
+        return self._found[key]
+
+    def _find(self, text: str, start: int, end: int) -> int | None:
+        # The evidence is rendered text: one line per block, entities decoded, recipient values
+        # filled in. Try it whole, then line by line, then its longest run of words that the
+        # source holds (the static words around a value); each also spelt with entities.
+        lines = [line.strip() for line in text.splitlines()]
+        for candidate in [text.strip(), *lines, *self._runs(lines)]:
             if len(candidate) < _MIN_SEARCH:
                 continue
             for spelling in dict.fromkeys((candidate, html.escape(candidate, quote=False))):
@@ -71,6 +82,17 @@ class Locator:
                 if index >= 0:
                     return bisect_right(self._starts, index)
         return None
+
+    @staticmethod
+    def _runs(lines: list[str]):
+        """Runs of consecutive words of each line, longest first (a few dozen at most)."""
+        for line in lines:
+            words = line.split()[:_MAX_WORDS]
+            for size in range(len(words) - 1, 0, -1):
+                for first in range(len(words) - size + 1):
+                    run = " ".join(words[first : first + size])
+                    if len(run) >= _MIN_RUN:
+                        yield run
 
 
 def display_path(path: str | None) -> str:
