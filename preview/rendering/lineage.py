@@ -13,11 +13,10 @@ import time
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from preview.rendering import limits
+from preview.rendering.limits import RenderLimitExceeded
+
 _current: ContextVar[Tracker | None] = ContextVar("preview_tracker", default=None)
-
-
-class RenderLimitExceeded(RuntimeError):
-    """A template went past the time or output-size limit of one render."""
 
 
 def current() -> Tracker | None:
@@ -55,10 +54,11 @@ class Tracker:
         "nulls",
         "hits",
         "deadline",
-        "ticks",
+        "max_size",
+        "printed",
     )
 
-    def __init__(self, time_limit: float):
+    def __init__(self, time_limit: float, max_size: int = 2_000_000):
         self.reads: list[str] = []
         self.scope: list[tuple] = []
         self.chains: dict[int, list[str]] = {}
@@ -69,7 +69,8 @@ class Tracker:
         self.nulls: list[str] = []
         self.hits: set[tuple[int, str]] = set()
         self.deadline = time.perf_counter() + time_limit
-        self.ticks = 0
+        self.max_size = max_size
+        self.printed = 0  # characters printed by {{ }} so far, captured output included
 
     def activate(self):
         """Make this the current tracker; returns the token for :meth:`deactivate`."""
@@ -93,13 +94,15 @@ class Tracker:
         return out
 
     def tick(self) -> None:
-        self.ticks += 1
-        if self.ticks & 255 == 0 and time.perf_counter() > self.deadline:
-            raise RenderLimitExceeded("render took longer than the time limit (a runaway loop?)")
+        """Stop the render once it is past its deadline (called per loop pass, branch and call).
 
-    def check_time(self) -> None:
+        Checked every time: one iteration can be slow (a sort, a big filter), and reading the
+        clock costs less than the hook call around it.
+        """
         if time.perf_counter() > self.deadline:
             raise RenderLimitExceeded("render took longer than the time limit (a runaway loop?)")
+
+    check_time = tick
 
 
 # ---- hooks the instrumented template calls (installed as template globals) ----------------
@@ -127,6 +130,8 @@ def hook_iter(branch: int, mark: int, value):
     items = list(value)  # iterate now so the loop's reads belong to the loop, not its output
     if t is not None:
         t.chains[branch] = t._cut(mark)
+        # Items a template built (|batch with a fill value) could print as gigabytes.
+        limits.check_weight(items, t.max_size, "a loop's items")
     return items
 
 
@@ -149,6 +154,7 @@ def hook_inline(branch: int, value):
     t = _current.get()
     if t is not None:
         t.hits.add((branch, "then" if value else "else"))
+        t.tick()
     return value
 
 

@@ -90,7 +90,7 @@ class CampaignRenderer:
             branches = instrument(ast, source)
             ast.set_environment(env)
             code = env.compile(ast, name=part, filename=f"<{part}>")
-            template = env.template_class.from_code(env, code, env.make_globals(None))
+            template = env.load_code(code)
         except TemplateSyntaxError as exc:
             line = line_offset + (exc.lineno or 1) - 1
             return _Compiled(part, None, [], line_offset, RenderError(_finding_part(part), "template", f"template syntax error: {exc.message}", line))
@@ -142,7 +142,7 @@ class CampaignRenderer:
         return msg
 
     def _run(self, compiled: _Compiled, recipient: dict, context: dict, msg: RenderedMessage):
-        tracker = Tracker(self.settings.time_limit)
+        tracker = Tracker(self.settings.time_limit, self.settings.max_size)
         variables = dict(context, recipient=RecordView(recipient, "", tracker))
         token = tracker.activate()
         chunks: list[Chunk] = []
@@ -165,6 +165,13 @@ class CampaignRenderer:
                 tracker.check_time()
         except RenderLimitExceeded as exc:
             msg.errors.append(RenderError(_finding_part(compiled.part), "limit", str(exc), self._runtime_line(compiled, exc)))
+            return None, None
+        except RecursionError as exc:
+            message = "recursion too deep (a macro that calls itself without end?)"
+            msg.errors.append(RenderError(_finding_part(compiled.part), "limit", message, self._runtime_line(compiled, exc)))
+            return None, None
+        except (OverflowError, MemoryError) as exc:  # the sandbox's range cap, or a huge number
+            msg.errors.append(RenderError(_finding_part(compiled.part), "limit", f"{type(exc).__name__}: {exc}", self._runtime_line(compiled, exc)))
             return None, None
         except SecurityError as exc:
             msg.errors.append(RenderError(_finding_part(compiled.part), "security", f"blocked by the sandbox: {exc}", self._runtime_line(compiled, exc)))
