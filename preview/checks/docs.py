@@ -118,6 +118,8 @@ def _markdown(items: list[dict]) -> str:
             out += [FAMILIES[family], ""]
         for i in group:
             scope = "per recipient" if i["scope"] == "recipient" else "per render; reported once when the text is the same for everyone"
+            if out[-1]:
+                out.append("")
             out += [
                 f"### {i['code']} {i['name']}",
                 "",
