@@ -11,6 +11,9 @@ FAMILY_MODULES = [
     "preview.checks.render_error",
     "preview.checks.gift_context",
     "preview.checks.returned_item",
+    "preview.checks.links",
+    "preview.checks.images",
+    "preview.checks.compliance",
 ]
 
 

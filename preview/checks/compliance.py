@@ -1,0 +1,307 @@
+"""``compliance``: the legal minimum of a marketing email (CAN-SPAM, CASL, GDPR/PECR, and the
+Gmail/Yahoo bulk-sender rules of 2024).
+
+* a working way to unsubscribe in the body: a link to the server's unsubscribe URL, or a link
+  whose text or URL says unsubscribe / opt out / manage preferences in one of the languages of
+  ``rules/unsubscribe_phrases.yaml``;
+* a physical postal address (``rules/postal_address.yaml``: US, UK, Canadian and EU street
+  patterns, PO boxes, ZIP codes and postcodes);
+* ``List-Unsubscribe`` header data, when the campaign says which headers it sends (front matter
+  ``headers:``, a mapping of header name to value). Without ``headers:`` the server does not know
+  them (the ESP adds its own), so nothing is said;
+* no marketing to a recipient whose ``preferences.marketing_consent`` is false.
+
+A campaign with ``transactional: true`` in its front matter (receipts, password resets) is a
+service message: the law exempts it from all of this, and so do these checks.
+
+What the body *lacks* is reported once for the template when no recipient data chose what the
+body contains (see :func:`same_for_everyone`), and per recipient otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from preview.checks.check import check
+from preview.checks.links import href_problem, is_server_unsubscribe
+
+_COMMON = {"family": "compliance", "severity": "block"}
+_HREF_WORD = re.compile(r"[a-z]+(?:[-_][a-z]+)*")
+_JINJA_UNSUBSCRIBE = re.compile(r"\{\{\s*unsubscribe_url\s*\}\}")
+
+
+def is_marketing(campaign) -> bool:
+    """False for a campaign marked ``transactional: true`` in its front matter."""
+    front = getattr(campaign, "front", None) or {}
+    return front.get("transactional") is not True
+
+
+def same_for_everyone(message) -> bool:
+    """True when no recipient data chose what the body contains: no branch or loop of the body
+    ran on data and every value sits in a slot of the shared layout. What such a body lacks, it
+    lacks for every recipient, so the finding is about the template."""
+    if message.inlined_dynamic:
+        return False
+    return not any(hit[0] == "body" for hit in message.branch_hits)
+
+
+def absence_finding(ctx, spec_check, message, recipient, **args):
+    """A finding about something the body lacks; built once when the body is the same for all."""
+    if not same_for_everyone(message):
+        return ctx.finding(spec_check, message, recipient, part="html", template_level=False, **args)
+    key = ("compliance.absent", spec_check.spec.code)
+    if key not in ctx.cache:
+        ctx.cache[key] = ctx.finding(spec_check, message, None, part="html", template_level=True, **args)
+    return ctx.cache[key]
+
+
+# -- unsubscribe --------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8192)
+def _says_unsubscribe(phrases, text: str) -> bool:
+    return phrases.search(text) is not None
+
+
+@lru_cache(maxsize=8192)
+def _href_says_unsubscribe(words: frozenset, href: str) -> bool:
+    for token in _HREF_WORD.findall(href.lower()):
+        if token in words or any(part in words for part in re.split(r"[-_]", token)):
+            return True
+    return False
+
+
+def unsubscribe_links(message, ctx) -> list:
+    """The links of ``message`` that are its way to unsubscribe."""
+    if message.document is None:
+        return []
+    phrases = ctx.rules.phrases("unsubscribe_phrases")
+    words = ctx.cache.get("compliance.href_words")
+    if words is None:
+        words = frozenset(w.lower() for e in ctx.rules.entries("unsubscribe_phrases") for w in e.get("href_words", ()))
+        ctx.cache["compliance.href_words"] = words
+    found = []
+    for link in message.document.links:
+        href = link.href or ""
+        if (
+            is_server_unsubscribe(ctx, href)
+            or (link.text and _says_unsubscribe(phrases, link.text))
+            or (href and _href_says_unsubscribe(words, href))
+        ):
+            found.append(link)
+    return found
+
+
+def works(ctx, link) -> bool:
+    """True when an unsubscribe link can be followed (plain http counts: it still works)."""
+    if is_server_unsubscribe(ctx, link.href):
+        return True
+    problem = href_problem(link.href)
+    return problem is None or problem[0] == "http"
+
+
+@check(
+    code="CMP001",
+    name="no-unsubscribe-link",
+    summary="The email has no unsubscribe link.",
+    why="CAN-SPAM, CASL and GDPR/PECR require a clear way to opt out of marketing email; without "
+    "one, people press 'report spam' instead, which hurts delivery for everyone.",
+    bad="<mj-text>Acme Home, 12 Market Street, Springfield, IL 62701</mj-text> and no unsubscribe link",
+    good='<mj-text><a href="{{ unsubscribe_url }}">Unsubscribe</a> from these emails.</mj-text>',
+    message="No unsubscribe link in the email",
+    **_COMMON,
+)
+def no_unsubscribe_link(message, recipient, ctx):
+    if message.document is None or not is_marketing(ctx.campaign):
+        return
+    if not unsubscribe_links(message, ctx):
+        yield absence_finding(ctx, no_unsubscribe_link, message, recipient)
+
+
+@check(
+    code="CMP002",
+    name="broken-unsubscribe-link",
+    summary='The unsubscribe link goes nowhere: its href is empty, "#", script or malformed.',
+    why="An opt-out that does not work is no opt-out: the law asks for a working mechanism, and "
+    'template placeholders ("#") are easy to ship by mistake.',
+    bad='<a href="#">Unsubscribe</a>',
+    good='<a href="{{ unsubscribe_url }}">Unsubscribe</a>',
+    message="The unsubscribe link {label} does not work: {href!r}",
+    **_COMMON,
+)
+def broken_unsubscribe_link(message, recipient, ctx):
+    if message.document is None or not is_marketing(ctx.campaign):
+        return
+    links = unsubscribe_links(message, ctx)
+    if links and not any(works(ctx, link) for link in links):
+        link = links[0]
+        text = f'<a href="{link.href or ""}">{link.text[:80]}</a>'
+        if link.dynamic or not same_for_everyone(message):
+            yield ctx.finding(broken_unsubscribe_link, message, recipient, part="html", text=text, template_level=False, label=repr(link.text), href=link.href or "")
+        else:
+            yield absence_finding(ctx, broken_unsubscribe_link, message, recipient, text=text, label=repr(link.text), href=link.href or "")
+
+
+# -- postal address -----------------------------------------------------------------------------
+
+
+def address_patterns(ctx) -> list[re.Pattern]:
+    """The compiled patterns of ``rules/postal_address.yaml``."""
+    patterns = ctx.cache.get("compliance.address_patterns")
+    if patterns is None:
+        patterns = [re.compile(e["pattern"]) for e in ctx.rules.entries("postal_address") if e.get("pattern")]
+        ctx.cache["compliance.address_patterns"] = patterns
+    return patterns
+
+
+def has_address(text: str, patterns) -> bool:
+    """True when ``text`` holds something that looks like a postal address."""
+    return any(p.search(text) for p in patterns)
+
+
+def body_has_address(message, ctx) -> bool:
+    """Whether the body shows a postal address; judged once per layout when the static text has one."""
+    patterns = address_patterns(ctx)
+    layout = message.document.layout
+    key = ("compliance.address", id(layout))
+    cached = ctx.cache.get(key)
+    if cached is None or cached[0] is not layout:
+        # Recipient values only add text, so an address in the static text is there for everyone.
+        static = "\x00".join(p for p in layout.text if type(p) is str)
+        cached = (layout, has_address(static, patterns))
+        ctx.cache[key] = cached
+    if cached[1]:
+        return True
+    return has_address(message.body_text, patterns) or bool(message.text_part and has_address(message.text_part, patterns))
+
+
+@check(
+    code="CMP003",
+    name="no-postal-address",
+    summary="The email shows no physical postal address of the sender.",
+    why="CAN-SPAM requires a valid postal address (a street address or a PO box) in every "
+    "commercial email, and CASL and EU e-commerce rules ask for the sender's address too.",
+    bad="<mj-text>© Acme Home. All rights reserved.</mj-text>",
+    good="<mj-text>Acme Home, 12 Market Street, Springfield, IL 62701, USA</mj-text>",
+    message="No physical postal address in the email",
+    **_COMMON,
+)
+def no_postal_address(message, recipient, ctx):
+    if message.document is None or not is_marketing(ctx.campaign):
+        return
+    if not body_has_address(message, ctx):
+        yield absence_finding(ctx, no_postal_address, message, recipient)
+
+
+# -- List-Unsubscribe header data ---------------------------------------------------------------
+
+
+def header(headers: dict, name: str):
+    """Header ``name`` of ``headers``, matched without regard to case (None when absent)."""
+    for key, value in headers.items():
+        if str(key).lower() == name.lower():
+            return value
+    return None
+
+
+def list_unsubscribe_problem(headers: dict, unsubscribe_url: str) -> str | None:
+    """Why the List-Unsubscribe data of ``headers`` falls short of RFC 2369/8058, or None."""
+    value = str(header(headers, "List-Unsubscribe") or "")
+    value = _JINJA_UNSUBSCRIBE.sub(lambda _: unsubscribe_url, value)
+    uris = [u.strip() for u in re.findall(r"<([^<>]*)>", value)]
+    if not uris:
+        return "its URIs must be in angle brackets, e.g. <https://...>, <mailto:...>"
+    https = [u for u in uris if u.lower().startswith("https:") or "{{" in u]
+    if not https:
+        return "there is no https: URI, so one-click unsubscribe (RFC 8058) is impossible"
+    post = " ".join(str(header(headers, "List-Unsubscribe-Post") or "").split())
+    if post.lower() != "list-unsubscribe=one-click":
+        return "List-Unsubscribe-Post: List-Unsubscribe=One-Click is missing"
+    return None
+
+
+def _headers(ctx) -> dict | None:
+    front = getattr(ctx.campaign, "front", None) or {}
+    headers = front.get("headers")
+    return headers if isinstance(headers, dict) else None
+
+
+@check(
+    code="CMP004",
+    name="missing-list-unsubscribe",
+    summary="The campaign lists the headers it sends, and List-Unsubscribe is not among them.",
+    why="Gmail and Yahoo require List-Unsubscribe from bulk senders since February 2024 and show "
+    "an unsubscribe button from it; without it, mail is throttled or sent to spam.",
+    bad="headers:\n  Reply-To: help@acme-home.com",
+    good="headers:\n  List-Unsubscribe: <{{ unsubscribe_url }}>, <mailto:unsubscribe@acme-home.com>\n"
+    "  List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+    message="The campaign's headers have no List-Unsubscribe",
+    **_COMMON,
+)
+def missing_list_unsubscribe(message, recipient, ctx):
+    headers = _headers(ctx)
+    if headers is None or not is_marketing(ctx.campaign) or header(headers, "List-Unsubscribe"):
+        return
+    key = "compliance.missing_list_unsubscribe"
+    if key not in ctx.cache:
+        ctx.cache[key] = ctx.template_finding(
+            missing_list_unsubscribe, part="template", line=ctx.campaign.field_line("headers"), text="headers: " + ", ".join(map(str, headers))
+        )
+    yield ctx.cache[key]
+
+
+@check(
+    code="CMP005",
+    name="list-unsubscribe-not-one-click",
+    summary="List-Unsubscribe is malformed or does not allow one-click unsubscribe (RFC 8058).",
+    why="Gmail and Yahoo ask bulk senders for an https List-Unsubscribe URI plus "
+    "'List-Unsubscribe-Post: List-Unsubscribe=One-Click'; a value without <angle brackets> is "
+    "ignored by every client.",
+    bad="headers:\n  List-Unsubscribe: mailto:unsubscribe@acme-home.com",
+    good="headers:\n  List-Unsubscribe: <{{ unsubscribe_url }}>, <mailto:unsubscribe@acme-home.com>\n"
+    "  List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+    message="List-Unsubscribe falls short: {detail}",
+    family="compliance",
+    severity="warn",
+)
+def list_unsubscribe_not_one_click(message, recipient, ctx):
+    headers = _headers(ctx)
+    if headers is None or not is_marketing(ctx.campaign) or not header(headers, "List-Unsubscribe"):
+        return
+    key = "compliance.list_unsubscribe_problem"
+    if key not in ctx.cache:
+        problem = list_unsubscribe_problem(headers, ctx.unsubscribe_url)
+        ctx.cache[key] = problem and ctx.template_finding(
+            list_unsubscribe_not_one_click, part="template", line=ctx.campaign.field_line("headers"),
+            text=f"List-Unsubscribe: {header(headers, 'List-Unsubscribe')}", detail=problem,
+        )
+    if ctx.cache[key]:
+        yield ctx.cache[key]
+
+
+# -- consent ------------------------------------------------------------------------------------
+
+
+@check(
+    code="CMP006",
+    name="no-marketing-consent",
+    summary="A marketing email would reach a recipient whose marketing_consent is false.",
+    why="Sending marketing to someone who withdrew consent breaks GDPR/PECR and CAN-SPAM's opt-out "
+    "rule and brings complaints; the list export should have excluded them.",
+    bad='{"id": "r7", "preferences": {"marketing_consent": false}} in the audience of a promotion',
+    good='{"id": "r7", "preferences": {"marketing_consent": true}}, or a campaign marked transactional: true',
+    message="Recipient {rid} withdrew marketing consent (preferences.marketing_consent is false)",
+    scope="recipient",
+    **_COMMON,
+)
+def no_marketing_consent(message, recipient, ctx):
+    preferences = recipient.get("preferences") or {}
+    if preferences.get("marketing_consent") is False and is_marketing(ctx.campaign):
+        yield ctx.finding(
+            no_marketing_consent, message, recipient, part="data", text="preferences.marketing_consent: false",
+            data=["preferences.marketing_consent: false"], template_level=False, rid=recipient.get("id"),
+        )
+
+
+CHECKS = [no_unsubscribe_link, broken_unsubscribe_link, no_postal_address, missing_list_unsubscribe, list_unsubscribe_not_one_click, no_marketing_consent]

@@ -1,0 +1,448 @@
+"""``links``: broken, empty, insecure or misleading links, in the manner of a pre-send checklist.
+
+Every recipient of a campaign mostly gets the same links, so the judgement of one href is a pure
+function memoised with :func:`functools.lru_cache`, and the finding about a link that holds no
+recipient data is built once per run (``ctx.cache``) and reported once, for the template.
+
+The server's own unsubscribe URL (``ctx.unsubscribe_url``, e.g.
+``https://unsubscribe.invalid/{recipient_id}``) is valid by definition: production replaces it
+with the ESP's own link. Hrefs that are an ESP merge tag (``*|UNSUB|*``, ``[[PERMALINK]]``) are
+the ``personalization-gap`` family's business and are not judged as URLs here.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from email_validator import EmailNotValidError, validate_email
+
+from preview.checks.check import check
+from preview.checks.evidence import describe_entry
+
+_COMMON = {"family": "links", "severity": "warn"}
+
+# Schemes clients strip or refuse in email: the link is dead (and looks like an attack).
+SCRIPT_SCHEMES = frozenset({"javascript", "vbscript", "data"})
+# Delimiters of ESP merge tags and template syntax: such an href is an unrendered token.
+_TOKEN = re.compile(r"\*\||\[\[|%%|\{\{|\{%|\$\{|<%|::[A-Z_]")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_IPV4 = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
+# http/https misspelled (hhtp, htps, htttps): a typo, not some app's own scheme.
+_HTTP_TYPO = re.compile(r"^h[htps]{2,6}$")
+_TEL = re.compile(r"^\+?[0-9().\-\s]+$")
+# Link text that is itself a web address: "https://acme.com/x", "www.acme.com", "acme.com".
+_URL_TEXT = re.compile(
+    r"^(?:https?://)?((?:[a-z0-9-]+\.)+([a-z]{2,24}))(?::\d+)?(?:[/?#]\S*)?/?$", re.IGNORECASE
+)
+# Endings that make text look like a domain but are file names ("index.html", "Node.js").
+_FILE_ENDINGS = frozenset(
+    ["html", "htm", "js", "php", "asp", "aspx", "jsp", "pdf", "png", "jpg", "jpeg", "gif", "svg", "webp", "txt", "css", "json", "xml", "csv", "exe", "zip", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "md", "py", "rb"]
+)
+# `?uid={{ recipient.id }}` in a template href: a parameter whose value comes from data.
+_TEMPLATE_HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_PERSONAL_PARAM = re.compile(r"[?&;]([^=&#?\s{}]+)=\{\{(.*?)\}\}")
+_PATH_IN_EXPR = re.compile(r"\brecipient((?:\.[A-Za-z_]\w*|\[\d+\])+)")
+
+
+# -- pure judgements, memoised --------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def href_problem(href: str | None) -> tuple[str, str] | None:
+    """What is wrong with ``href``, as ``(kind, detail)``, or None when it is a usable link.
+
+    Kinds: ``empty``, ``hash``, ``script``, ``http``, ``malformed``, ``mailto``, ``tel``. Hrefs
+    that are merge tags or template syntax are not judged (None).
+    """
+    if href is None:
+        return None  # <a name="top">: an anchor, not a link
+    href = href.strip()
+    if not href:
+        return ("empty", "")
+    if href == "#":
+        return ("hash", "")
+    if _TOKEN.search(href):
+        return None
+    match = _SCHEME.match(href)
+    if match is None:
+        if href.startswith("#"):
+            return None  # an in-page anchor; it works where anchors work
+        return ("malformed", "no scheme (http/https), so it points nowhere from an inbox")
+    scheme = match.group(1).lower()
+    if scheme in SCRIPT_SCHEMES:
+        return ("script", scheme)
+    if scheme == "mailto":
+        problem = mailto_problem(href[len("mailto:") :])
+        return ("mailto", problem) if problem else None
+    if scheme == "tel":
+        problem = tel_problem(href[len("tel:") :])
+        return ("tel", problem) if problem else None
+    if scheme in ("http", "https"):
+        problem = web_url_problem(href)
+        if problem:
+            return ("malformed", problem)
+        return ("http", "") if scheme == "http" else None
+    if _HTTP_TYPO.match(scheme):
+        return ("malformed", f"misspelled scheme {scheme}:")
+    return None  # app links (itms-apps:, whatsapp:, sms:) are a deliberate choice
+
+
+def web_url_problem(url: str) -> str | None:
+    """Why an http(s) URL is malformed, or None."""
+    if re.search(r"\s", url):
+        return "contains a space"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        return f"unparseable ({exc})"
+    if parts.netloc.endswith(":") and parts.path.startswith("//"):
+        # "https://a.comhttps://a.com": the second scheme's colon reads as an empty port.
+        return "two addresses run together"
+    host = parts.hostname
+    if not host:
+        return "no host name"
+    del port  # parsed only to reject a non-numeric port
+    if _IPV4.match(host) or host == "localhost" or ":" in host:
+        return "points at localhost" if host == "localhost" else None
+    try:
+        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        return f"invalid host name {host!r}"
+    labels = ascii_host.rstrip(".").split(".")
+    if len(labels) < 2:
+        return f"host {host!r} has no top-level domain"
+    if not all(_HOST_LABEL.match(label) for label in labels):
+        return f"invalid host name {host!r}"
+    if labels[-1].isdigit():
+        return f"invalid host name {host!r}"
+    return None
+
+
+def mailto_problem(rest: str) -> str | None:
+    """Why the part of a mailto: link after the colon is malformed, or None."""
+    to = rest.split("?", 1)[0]
+    addresses = [a.strip() for a in unquote(to).split(",") if a.strip()]
+    if not addresses:
+        return "no address"
+    for address in addresses:
+        try:
+            validate_email(address, check_deliverability=False)
+        except EmailNotValidError as exc:
+            return f"{address!r}: {exc}"
+    return None
+
+
+def tel_problem(rest: str) -> str | None:
+    """Why the number of a tel: link (RFC 3966) is malformed, or None."""
+    number = unquote(rest).split(";", 1)[0].strip()
+    if not number:
+        return "no number"
+    if not _TEL.match(number):
+        return f"{number!r} has characters other than digits, +, spaces, dots, dashes and brackets"
+    if sum(ch.isdigit() for ch in number) < 3:
+        return f"{number!r} is too short to be a phone number"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def shown_host(text: str) -> str | None:
+    """The host a link's text displays when the text is itself a web address, else None."""
+    match = _URL_TEXT.match(text.strip())
+    if not match or match.group(2).lower() in _FILE_ENDINGS:
+        return None
+    return match.group(1).lower()
+
+
+def same_site(a: str, b: str) -> bool:
+    """True when hosts ``a`` and ``b`` are one site (equal, or one a subdomain of the other)."""
+    a, b = a.lower().removeprefix("www."), b.lower().removeprefix("www.")
+    return a == b or a.endswith("." + b) or b.endswith("." + a)
+
+
+# -- facts about a run shared with the other classic QA families ------------------------------
+
+
+def is_server_unsubscribe(ctx, href: str | None) -> bool:
+    """True when ``href`` is the server's own per-recipient unsubscribe URL."""
+    if not href or not ctx.unsubscribe_url:
+        return False
+    pattern = ctx.cache.get("links.unsubscribe_re")
+    if pattern is None:
+        pieces = re.split(r"\{[^{}]*\}", ctx.unsubscribe_url)
+        pattern = re.compile("^" + r"[^\s]*".join(re.escape(p) for p in pieces) + "$")
+        ctx.cache["links.unsubscribe_re"] = pattern
+    return bool(pattern.match(href.strip()))
+
+
+def body_gap(message) -> bool:
+    """True when some variable of the body rendered as nothing (missing or null) for this recipient.
+
+    A link whose href came out empty because of it holds no slot, so it looks static; such a
+    finding must stay with the recipient instead of being reported once for the template.
+    """
+    return any(part == "body" for part, _ in message.missing) or any(part == "body" for part, _ in message.nulls)
+
+
+def source_line(ctx, needle: str | None) -> int | None:
+    """The campaign file line where ``needle`` first appears (None when it does not)."""
+    campaign = ctx.campaign
+    if not needle or campaign is None or not getattr(campaign, "source", ""):
+        return None
+    lines = ctx.cache.setdefault("links.source_lines", {})
+    if needle not in lines:
+        index = campaign.source.find(needle)
+        lines[needle] = None if index < 0 else campaign.source.count("\n", 0, index) + 1
+    return lines[needle]
+
+
+def attribute_line(ctx, name: str, value: str | None) -> int | None:
+    """The campaign file line of ``name="value"`` (an href or src as the template wrote it)."""
+    if not value:
+        return None
+    return source_line(ctx, f'{name}="{value}"') or source_line(ctx, f"{name}='{value}'")
+
+
+def label(link) -> str:
+    """How a finding names a link: its text, or what it holds when it has none."""
+    if link.text:
+        return '"' + (link.text if len(link.text) <= 60 else link.text[:57] + "...") + '"'
+    return "[image]" if link.has_image else "[no text]"
+
+
+def anchor(link) -> str:
+    """The evidence text of a link: a short ``<a href="...">text</a>``."""
+    href = "" if link.href is None else f' href="{link.href if len(link.href) <= 200 else link.href[:197] + "..."}"'
+    return f"<a{href}>{link.text[:80]}</a>"
+
+
+def link_finding(ctx, spec_check, message, recipient, link, *, static: bool, **args):
+    """A finding about ``link``; when ``static`` it is built once per run and reported once."""
+    args.setdefault("label", label(link))
+    args.setdefault("href", link.href or "")
+    if not static:
+        return ctx.finding(spec_check, message, recipient, part="html", text=anchor(link), line=attribute_line(ctx, "href", link.href), template_level=False, **args)
+    key = ("links.finding", spec_check.spec.code, link.href, link.text, link.has_image, link.line)
+    finding = ctx.cache.get(key)
+    if finding is None:
+        finding = ctx.finding(spec_check, message, None, part="html", text=anchor(link), line=attribute_line(ctx, "href", link.href), template_level=True, **args)
+        ctx.cache[key] = finding
+    return finding
+
+
+def _judged(message, ctx, kind: str):
+    """The links of ``message`` whose href has problem ``kind``, with the problem's detail."""
+    for link in message.document.links if message.document else ():
+        problem = href_problem(link.href)
+        if problem and problem[0] == kind and not is_server_unsubscribe(ctx, link.href):
+            yield link, problem[1]
+
+
+# -- checks -----------------------------------------------------------------------------------
+
+
+@check(
+    code="LNK001",
+    name="empty-href",
+    summary="A link has an empty href, so clicking it does nothing (or reloads the webmail).",
+    why="An empty href is usually a variable that rendered as nothing or a link the designer never "
+    "filled in; the reader clicks the call to action and nothing happens.",
+    bad='<a href="">Shop the sale</a>, or <a href="{{ recipient.attributes.offer_url }}"> for a recipient without one',
+    good='<a href="https://www.acme-home.com/sale">Shop the sale</a>',
+    message="Link {label} has an empty href",
+    **_COMMON,
+)
+def empty_href(message, recipient, ctx):
+    for link, _ in _judged(message, ctx, "empty"):
+        # An href emptied by a missing value holds no slot: keep that finding per recipient.
+        yield link_finding(ctx, empty_href, message, recipient, link, static=not link.dynamic and not body_gap(message))
+
+
+@check(
+    code="LNK002",
+    name="hash-href",
+    summary='A link points to "#", a placeholder that goes nowhere.',
+    why='"#" is what templates ship with before the real URL is pasted in; in an email it opens '
+    "nothing, or the top of the webmail page.",
+    bad='<mj-button href="#">Reserve your tickets</mj-button>',
+    good='<mj-button href="https://tickets.example.org/expo">Reserve your tickets</mj-button>',
+    message='Link {label} points to "#", which goes nowhere',
+    **_COMMON,
+)
+def hash_href(message, recipient, ctx):
+    for link, _ in _judged(message, ctx, "hash"):
+        yield link_finding(ctx, hash_href, message, recipient, link, static=not link.dynamic)
+
+
+@check(
+    code="LNK003",
+    name="script-href",
+    summary="A link uses javascript:, vbscript: or data:, which email clients strip or block.",
+    why="No email client runs scripts; such links are removed or flagged as dangerous, and "
+    "spam filters score them as phishing.",
+    bad='<a href="javascript:openOffer()">See the offer</a>',
+    good='<a href="https://www.acme-home.com/offer">See the offer</a>',
+    message="Link {label} uses {scheme}:, which email clients strip or block",
+    **_COMMON,
+)
+def script_href(message, recipient, ctx):
+    for link, scheme in _judged(message, ctx, "script"):
+        yield link_finding(ctx, script_href, message, recipient, link, static=not link.dynamic, scheme=scheme)
+
+
+@check(
+    code="LNK004",
+    name="insecure-http",
+    summary="A link uses plain http: instead of https:.",
+    why="Browsers warn on plain http pages, the link can be tampered with on the way, and "
+    "mixed http links hurt sender reputation; every mainstream site serves https.",
+    bad='<a href="http://www.acme-home.com/winter">Winter collection</a>',
+    good='<a href="https://www.acme-home.com/winter">Winter collection</a>',
+    message="Link {label} uses plain http: {href}",
+    **_COMMON,
+)
+def insecure_http(message, recipient, ctx):
+    # One finding per address: a footer often repeats one http:// home page a dozen times.
+    by_href: dict[str, list] = {}
+    for link, _ in _judged(message, ctx, "http"):
+        by_href.setdefault(link.href, []).append(link)
+    for links in by_href.values():
+        first = next((link for link in links if link.text), links[0])
+        more = f" (and {len(links) - 1} more links)" if len(links) > 1 else ""
+        static = not any(link.dynamic for link in links)
+        yield link_finding(ctx, insecure_http, message, recipient, first, static=static, label=label(first) + more)
+
+
+@check(
+    code="LNK005",
+    name="malformed-url",
+    summary="A link's URL is malformed: no scheme, no or an invalid host, spaces, two URLs run together.",
+    why="A malformed URL opens an error page or nothing at all; copy-paste slips (a relative "
+    "path, 'https://a.comhttps://a.com', 'htps://') are easy to miss by eye.",
+    bad='<a href="www.acme-home.com/winter">Winter</a> or <a href="https://acme-home.comhttps://acme-home.com">',
+    good='<a href="https://www.acme-home.com/winter">Winter</a>',
+    message="Link {label} has a malformed URL ({detail}): {href}",
+    **_COMMON,
+)
+def malformed_url(message, recipient, ctx):
+    for link, detail in _judged(message, ctx, "malformed"):
+        yield link_finding(ctx, malformed_url, message, recipient, link, static=not link.dynamic, detail=detail)
+
+
+@check(
+    code="LNK006",
+    name="malformed-mailto",
+    summary="A mailto: link has no address or an invalid one.",
+    why="The reader's mail program opens with a broken or empty To: line, so the reply that the "
+    "email asked for never arrives.",
+    bad='<a href="mailto:help@acme-home">Write to us</a>',
+    good='<a href="mailto:help@acme-home.com?subject=Order%20question">Write to us</a>',
+    message="Link {label} has a malformed mailto: ({detail})",
+    **_COMMON,
+)
+def malformed_mailto(message, recipient, ctx):
+    for link, detail in _judged(message, ctx, "mailto"):
+        yield link_finding(ctx, malformed_mailto, message, recipient, link, static=not link.dynamic, detail=detail)
+
+
+@check(
+    code="LNK007",
+    name="malformed-tel",
+    summary="A tel: link has no number, letters, or too few digits.",
+    why="Phones dial only digits (RFC 3966); 'tel:1-800-FLOWERS' or 'tel:' does nothing on tap.",
+    bad='<a href="tel:1-800-ACME">Call us</a>',
+    good='<a href="tel:+1-800-555-0199">Call us</a>',
+    message="Link {label} has a malformed tel: number ({detail})",
+    **_COMMON,
+)
+def malformed_tel(message, recipient, ctx):
+    for link, detail in _judged(message, ctx, "tel"):
+        yield link_finding(ctx, malformed_tel, message, recipient, link, static=not link.dynamic, detail=detail)
+
+
+@check(
+    code="LNK008",
+    name="text-url-mismatch",
+    summary="The link text is a web address on one site and the link goes to another.",
+    why="Showing one address and opening another is the classic phishing look: spam filters "
+    "score it, and careful readers will not click.",
+    bad='<a href="https://promo.example-partner.com/x">www.acme-home.com</a>',
+    good='<a href="https://www.acme-home.com/winter">www.acme-home.com</a>',
+    message="Link text shows {shown} but the link goes to {target}",
+    **_COMMON,
+)
+def text_url_mismatch(message, recipient, ctx):
+    for link in message.document.links if message.document else ():
+        shown = shown_host(link.text) if link.text else None
+        if not shown or not link.href or is_server_unsubscribe(ctx, link.href):
+            continue
+        try:
+            target = urlsplit(link.href.strip()).hostname
+        except ValueError:
+            continue
+        if target and not same_site(shown, target):
+            yield link_finding(ctx, text_url_mismatch, message, recipient, link, static=not link.dynamic, shown=shown, target=target)
+
+
+@check(
+    code="LNK009",
+    name="empty-url-parameter",
+    summary="A URL parameter filled from recipient data rendered empty (?uid=&ref=).",
+    why="Tracking, login and offer links carry the recipient's id or code; empty, the link opens "
+    "someone else's session, a generic page or an error, and attribution is lost.",
+    bad='<a href="https://www.acme-home.com/offer?uid={{ recipient.attributes.loyalty_id }}"> for a recipient without loyalty_id',
+    good='<a href="https://www.acme-home.com/offer?uid={{ recipient.id }}">',
+    message="URL parameter {param}= is empty in link {label}: {{{{ {source} }}}} rendered nothing for this recipient",
+    scope="recipient",
+    **_COMMON,
+)
+def empty_url_parameter(message, recipient, ctx):
+    params = personalized_params(ctx)
+    if not params or message.document is None:
+        return
+    for link in message.document.links:
+        if not link.href or "?" not in link.href or is_server_unsubscribe(ctx, link.href):
+            continue
+        query = link.href.split("?", 1)[1].split("#", 1)[0]
+        for name, value in parse_qsl(query, keep_blank_values=True):
+            if value or name not in params:
+                continue
+            expression = params[name]
+            data = gap_lines(message, recipient, expression) or [f"{name}= is filled from {{{{ {expression} }}}}"]
+            yield ctx.finding(
+                empty_url_parameter, message, recipient, part="html", text=anchor(link), line=source_line(ctx, f"{name}={{{{"),
+                data=data, template_level=False, label=label(link), href=link.href, param=name, source=expression,
+            )
+
+
+def personalized_params(ctx) -> dict[str, str]:
+    """URL parameters whose value the template fills from a variable: ``{name: expression}``."""
+    params = ctx.cache.get("links.personalized_params")
+    if params is None:
+        params = {}
+        body = getattr(ctx.campaign, "body", "") or ""
+        for match in _TEMPLATE_HREF.finditer(body):
+            href = match.group(1) if match.group(1) is not None else match.group(2)
+            for name, expression in _PERSONAL_PARAM.findall(href):
+                params.setdefault(name, " ".join(expression.split()))
+        ctx.cache["links.personalized_params"] = params
+    return params
+
+
+def gap_lines(message, recipient: dict, expression: str) -> list[str]:
+    """Lines about the recipient fields of ``expression`` that rendered as nothing."""
+    wanted = {m.group(1).lstrip(".") for m in _PATH_IN_EXPR.finditer(expression)}
+    lines = []
+    for _, path in [*message.missing, *message.nulls]:
+        path = path.removeprefix("recipient.")
+        if path in wanted:
+            line = describe_entry(recipient, path)
+            if line not in lines:
+                lines.append(line)
+    return lines
+
+
+CHECKS = [empty_href, hash_href, script_href, insecure_http, malformed_url, malformed_mailto, malformed_tel, text_url_mismatch, empty_url_parameter]
