@@ -14,6 +14,7 @@ FAMILY_MODULES = [
     "preview.checks.links",
     "preview.checks.images",
     "preview.checks.compliance",
+    "preview.checks.data_exposure",
 ]
 
 
