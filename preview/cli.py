@@ -107,7 +107,7 @@ def _write(text: str, output: str | None) -> None:
 @click.option("--sample", type=click.IntRange(min=1), help="Check a seeded random sample of N recipients.")
 @click.option("--seed", default="0", show_default=True, help="Seed of the sample.")
 @click.option("--send-date", callback=_date, help="Date the email is sent (YYYY-MM-DD); default: the campaign's, else today.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "junit"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "junit"]), default="text", show_default=True, help="text for people; json (findings.schema.json), sarif (code scanning) or junit (CI) for tools.")
 @click.option("--fail-on", type=click.Choice(["block", "warn"]), default="block", show_default=True, help="Exit 1 when a finding reaches this level.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here instead of stdout.")
 @_settings_options

@@ -157,14 +157,13 @@ def _invocation(report) -> dict:
     notes = []
     for e in report.errors:
         note: dict = {"level": "error", "message": {"text": e["message"]}}
-        match = _LOCATION.match(e.get("location") or "")
-        if match:
-            note["locations"] = [{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": artifact_uri(match["file"])},
-                    "region": {"startLine": int(match["line"])},
-                }
-            }]
+        location = e.get("location")
+        if location:
+            match = _LOCATION.match(location)
+            physical: dict = {"artifactLocation": {"uri": artifact_uri(match["file"] if match else location)}}
+            if match:
+                physical["region"] = {"startLine": int(match["line"])}
+            note["locations"] = [{"physicalLocation": physical}]
         if e.get("recipient_id"):
             note["properties"] = {"recipient_id": e["recipient_id"]}
         notes.append(note)

@@ -43,14 +43,16 @@ def test_the_schema_is_the_official_one_and_strict():
 def test_log_validates_with_findings_and_input_errors(zebra_run):
     campaign, registry, report, _ = zebra_run
     report.errors.append(InputError("is required but missing", location="people.jsonl:4", field="email").as_dict())
+    report.errors.append(InputError("not UTF-8 text", location="other people.csv").as_dict())
     log = sarif(report, registry, campaign)
     validate(log)
     assert log["version"] == "2.1.0"
     invocation = log["runs"][0]["invocations"][0]
     assert invocation["executionSuccessful"] is False
-    note = invocation["toolExecutionNotifications"][0]
-    assert note["message"]["text"] == "field 'email': is required but missing"
-    assert note["locations"][0]["physicalLocation"]["region"]["startLine"] == 4
+    row, whole = invocation["toolExecutionNotifications"]
+    assert row["message"]["text"] == "field 'email': is required but missing"
+    assert row["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": "people.jsonl"}, "region": {"startLine": 4}}
+    assert whole["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": "other%20people.csv"}}
 
 
 def test_every_check_is_a_rule_with_its_docs(zebra_run):
