@@ -14,6 +14,8 @@ FAMILY_MODULES = [
     "preview.checks.links",
     "preview.checks.images",
     "preview.checks.compliance",
+    "preview.checks.deliverability",
+    "preview.checks.accessibility",
     "preview.checks.data_exposure",
 ]
 

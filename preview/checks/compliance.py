@@ -164,15 +164,13 @@ def body_has_address(message, ctx) -> bool:
     """Whether the body shows a postal address; judged once per layout when the static text has one."""
     patterns = address_patterns(ctx)
     layout = message.document.layout
-    key = ("compliance.address", id(layout))
-    cached = ctx.cache.get(key)
-    if cached is None or cached[0] is not layout:
-        # Recipient values only add text, so an address in the static text is there for everyone.
-        static = "\x00".join(p for p in layout.text if type(p) is str)
-        cached = (layout, has_address(static, patterns))
-        ctx.cache[key] = cached
-    if cached[1]:
-        return True
+    if not message.inlined_dynamic:  # a layout of its own per recipient is not worth keeping
+        key = ("compliance.address", layout)
+        if key not in ctx.cache:
+            # Recipient values only add text, so an address in the static text is there for everyone.
+            ctx.cache[key] = has_address("\x00".join(p for p in layout.text if type(p) is str), patterns)
+        if ctx.cache[key]:
+            return True
     return has_address(message.body_text, patterns) or bool(message.text_part and has_address(message.text_part, patterns))
 
 

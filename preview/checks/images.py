@@ -19,7 +19,7 @@ from functools import lru_cache
 from urllib.parse import unquote_to_bytes
 
 from preview.checks.check import check
-from preview.checks.links import attribute_line, body_gap
+from preview.checks.links import attribute_line, body_gap, distinct
 
 _COMMON = {"family": "images", "severity": "warn"}
 
@@ -76,7 +76,8 @@ def image_finding(ctx, spec_check, message, recipient, image, *, static: bool, *
     """A finding about ``image``; when ``static`` it is built once per run and reported once."""
     args.setdefault("image", image_label(image))
     line = attribute_line(ctx, "src", image.src)
-    if not static:
+    # A value inlined into the layout (not in a slot) can sit in markup that looks static.
+    if not static or message.inlined_dynamic:
         return ctx.finding(spec_check, message, recipient, part="html", text=tag(image), line=line, template_level=False, **args)
     key = ("images.finding", spec_check.spec.code, image.src, image.alt, image.width, image.height, image.line)
     finding = ctx.cache.get(key)
@@ -102,6 +103,7 @@ def _images(message):
     message="Image {image} has no alt attribute",
     **_COMMON,
 )
+@distinct
 def missing_alt(message, recipient, ctx):
     for image in _images(message):
         if image.alt is None and image.src and not is_pixel(image):
@@ -119,6 +121,7 @@ def missing_alt(message, recipient, ctx):
     message="Image {image} has no src",
     **_COMMON,
 )
+@distinct
 def missing_src(message, recipient, ctx):
     for image in _images(message):
         if not (image.src or "").strip():
@@ -139,6 +142,7 @@ def missing_src(message, recipient, ctx):
     message="Image {image} has no width attribute",
     **_COMMON,
 )
+@distinct
 def missing_width(message, recipient, ctx):
     for image in _images(message):
         if not (image.width or "").strip() and image.src:
@@ -157,6 +161,7 @@ def missing_width(message, recipient, ctx):
     message="Image {image} weighs {size:,} bytes, over the budget of {budget:,}",
     **_COMMON,
 )
+@distinct
 def image_over_budget(message, recipient, ctx):
     budget = int(ctx.option("image_max_bytes", IMAGE_MAX_BYTES))
     known = ctx.option("image_sizes", {}) or {}
@@ -181,6 +186,7 @@ def image_over_budget(message, recipient, ctx):
     message="Image {image} is an embedded data: URI, which Gmail does not display",
     **_COMMON,
 )
+@distinct
 def embedded_data_image(message, recipient, ctx):
     for image in _images(message):
         if image.src and re.match(r"\s*data:", image.src, re.IGNORECASE):

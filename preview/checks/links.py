@@ -13,7 +13,7 @@ the ``personalization-gap`` family's business and are not judged as URLs here.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, wraps
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from email_validator import EmailNotValidError, validate_email
@@ -223,7 +223,8 @@ def link_finding(ctx, spec_check, message, recipient, link, *, static: bool, **a
     """A finding about ``link``; when ``static`` it is built once per run and reported once."""
     args.setdefault("label", label(link))
     args.setdefault("href", link.href or "")
-    if not static:
+    # A value inlined into the layout (not in a slot) can sit in markup that looks static.
+    if not static or message.inlined_dynamic:
         return ctx.finding(spec_check, message, recipient, part="html", text=anchor(link), line=attribute_line(ctx, "href", link.href), template_level=False, **args)
     key = ("links.finding", spec_check.spec.code, link.href, link.text, link.has_image, link.line)
     finding = ctx.cache.get(key)
@@ -231,6 +232,21 @@ def link_finding(ctx, spec_check, message, recipient, link, *, static: bool, **a
         finding = ctx.finding(spec_check, message, None, part="html", text=anchor(link), line=attribute_line(ctx, "href", link.href), template_level=True, **args)
         ctx.cache[key] = finding
     return finding
+
+
+def distinct(func):
+    """Yield each finding of ``func`` once per message: a static finding is one shared object,
+    and three identical "#" links must not list it three times for the same recipient."""
+
+    @wraps(func)
+    def wrapper(message, recipient, ctx):
+        seen = set()
+        for finding in func(message, recipient, ctx):
+            if id(finding) not in seen:
+                seen.add(id(finding))
+                yield finding
+
+    return wrapper
 
 
 def _judged(message, ctx, kind: str):
@@ -255,6 +271,7 @@ def _judged(message, ctx, kind: str):
     message="Link {label} has an empty href",
     **_COMMON,
 )
+@distinct
 def empty_href(message, recipient, ctx):
     for link, _ in _judged(message, ctx, "empty"):
         # An href emptied by a missing value holds no slot: keep that finding per recipient.
@@ -272,6 +289,7 @@ def empty_href(message, recipient, ctx):
     message='Link {label} points to "#", which goes nowhere',
     **_COMMON,
 )
+@distinct
 def hash_href(message, recipient, ctx):
     for link, _ in _judged(message, ctx, "hash"):
         yield link_finding(ctx, hash_href, message, recipient, link, static=not link.dynamic)
@@ -288,6 +306,7 @@ def hash_href(message, recipient, ctx):
     message="Link {label} uses {scheme}:, which email clients strip or block",
     **_COMMON,
 )
+@distinct
 def script_href(message, recipient, ctx):
     for link, scheme in _judged(message, ctx, "script"):
         yield link_finding(ctx, script_href, message, recipient, link, static=not link.dynamic, scheme=scheme)
@@ -304,6 +323,7 @@ def script_href(message, recipient, ctx):
     message="Link {label} uses plain http: {href}",
     **_COMMON,
 )
+@distinct
 def insecure_http(message, recipient, ctx):
     # One finding per address: a footer often repeats one http:// home page a dozen times.
     by_href: dict[str, list] = {}
@@ -327,6 +347,7 @@ def insecure_http(message, recipient, ctx):
     message="Link {label} has a malformed URL ({detail}): {href}",
     **_COMMON,
 )
+@distinct
 def malformed_url(message, recipient, ctx):
     for link, detail in _judged(message, ctx, "malformed"):
         yield link_finding(ctx, malformed_url, message, recipient, link, static=not link.dynamic, detail=detail)
@@ -343,6 +364,7 @@ def malformed_url(message, recipient, ctx):
     message="Link {label} has a malformed mailto: ({detail})",
     **_COMMON,
 )
+@distinct
 def malformed_mailto(message, recipient, ctx):
     for link, detail in _judged(message, ctx, "mailto"):
         yield link_finding(ctx, malformed_mailto, message, recipient, link, static=not link.dynamic, detail=detail)
@@ -358,6 +380,7 @@ def malformed_mailto(message, recipient, ctx):
     message="Link {label} has a malformed tel: number ({detail})",
     **_COMMON,
 )
+@distinct
 def malformed_tel(message, recipient, ctx):
     for link, detail in _judged(message, ctx, "tel"):
         yield link_finding(ctx, malformed_tel, message, recipient, link, static=not link.dynamic, detail=detail)
@@ -374,6 +397,7 @@ def malformed_tel(message, recipient, ctx):
     message="Link text shows {shown} but the link goes to {target}",
     **_COMMON,
 )
+@distinct
 def text_url_mismatch(message, recipient, ctx):
     for link in message.document.links if message.document else ():
         shown = shown_host(link.text) if link.text else None

@@ -1,0 +1,247 @@
+"""``accessibility``: what makes an email hard to read with a screen reader or on a small screen:
+no language, image links without a name, tiny text, vague link text, no title.
+
+Who covers what, with ``images``: a missing ``alt`` attribute is IMG001's; ACC002 is about a link
+whose only content is images that all have an *empty* alt, which leaves the link with no name at
+all (a screen reader says "link" and nothing else). The same image is never reported by both.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import lxml.html
+from lxml import etree
+
+from preview.checks.check import check
+from preview.checks.links import distinct, label, link_finding
+from preview.rendering.document import PREFIX, fill, is_slotted, placeholder, split_slots
+
+_COMMON = {"family": "accessibility", "severity": "info"}
+
+# 12px: Apple Mail on iOS enlarges text under 13px by itself, and below 12px text is hard to
+# read for many (WCAG sets no minimum, but 1.4.4 asks that text can be read and resized). MJML's
+# default is 13px, and 12px is the usual floor for footers, so under 12px is what gets flagged.
+MIN_FONT_PX = 12
+# Sizes of 0-1px are hiding tricks (whitespace control, hidden preview text), not reading text.
+_HIDING_PX = 2
+_LANG_TAG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{1,8})*$")
+
+
+# -- language and title ---------------------------------------------------------------------
+
+
+def lang_problem(lang: str | None) -> str | None:
+    """Why the ``lang`` of the HTML does not help a screen reader, or None."""
+    if lang is None or not lang.strip():
+        return "The HTML has no lang attribute"
+    if lang.strip().lower() == "und":
+        return 'The HTML has lang="und" (undetermined), which MJML writes when <mjml> has no lang'
+    if not _LANG_TAG.match(lang.strip()):
+        return f"The HTML lang {lang!r} is not a language tag such as en or en-GB"
+    return None
+
+
+@check(
+    code="ACC001",
+    name="missing-lang",
+    summary='The HTML has no usable lang attribute (missing, empty, "und" or not a language tag).',
+    why="Screen readers pick their voice and pronunciation from lang; without it an English email "
+    "may be read with the listener's default voice, or a French one with English rules.",
+    bad="<mjml>  (MJML then writes lang=\"und\")",
+    good='<mjml lang="en">',
+    message="{detail}",
+    **_COMMON,
+)
+def missing_lang(message, recipient, ctx):
+    if message.document is None:
+        return
+    problem = lang_problem(message.document.lang)
+    if problem is None:
+        return
+    if message.inlined_dynamic:
+        yield ctx.finding(missing_lang, message, recipient, part="html", text=f"lang={message.document.lang!r}", template_level=False, detail=problem)
+        return
+    key = ("accessibility.lang", message.document.lang)
+    if key not in ctx.cache:
+        ctx.cache[key] = ctx.finding(missing_lang, message, None, part="html", text=f"lang={message.document.lang!r}", template_level=True, detail=problem)
+    yield ctx.cache[key]
+
+
+@check(
+    code="ACC005",
+    name="missing-title",
+    summary="The HTML has no <title>, or an empty one.",
+    why="Screen readers announce the title when the email opens in a browser or a webmail tab "
+    "('view in browser'); an empty title leaves the reader with the file name or nothing.",
+    bad="<mj-head></mj-head>  (MJML writes an empty <title>)",
+    good="<mj-head><mj-title>Winter collection</mj-title></mj-head>",
+    message="{detail}",
+    **_COMMON,
+)
+def missing_title(message, recipient, ctx):
+    if message.document is None or (message.document.title or "").strip():
+        return
+    detail = "The HTML has no <title>" if message.document.title is None else "The HTML <title> is empty"
+    if message.inlined_dynamic or is_slotted(message.document.layout.title):
+        yield ctx.finding(missing_title, message, recipient, part="html", text="<title></title>", template_level=False, detail=detail)
+        return
+    key = ("accessibility.title", detail)
+    if key not in ctx.cache:
+        ctx.cache[key] = ctx.finding(missing_title, message, None, part="html", text="<title></title>", template_level=True, detail=detail)
+    yield ctx.cache[key]
+
+
+# -- image links without a name --------------------------------------------------------------
+
+
+def nameless_image_links(layout) -> list[tuple]:
+    """The links of a layout that hold images and no text, and whose images all have an alt
+    attribute: ``(href, text, alts)`` as slotted parts, to be filled per recipient.
+
+    Parsed from the layout with placeholders in place of values, once per layout.
+    """
+    skeleton = "".join(p if type(p) is str else placeholder(p) for p in layout.html_parts)
+    if not skeleton.strip():
+        return []
+    try:
+        root = lxml.html.document_fromstring(skeleton)
+    except (etree.ParserError, ValueError):
+        return []
+    found = []
+    for a in root.iter("a"):
+        images = list(a.iter("img"))
+        if not images or a.get("href") is None or (a.get("aria-label") or a.get("title") or "").strip():
+            continue
+        if any(img.get("alt") is None for img in images):
+            continue  # IMG001 reports the missing alt
+        if _hidden(a):
+            continue
+        text = split_slots(" ".join((a.text_content() or "").split()))
+        found.append((split_slots(a.get("href").strip()), text, tuple(split_slots(img.get("alt")) for img in images)))
+    return found
+
+
+def _hidden(el) -> bool:
+    while el is not None:
+        if "display:none" in (el.get("style") or "").replace(" ", "").lower():
+            return True
+        el = el.getparent()
+    return False
+
+
+@check(
+    code="ACC002",
+    name="nameless-image-link",
+    summary='A link holds only images whose alt is empty, so the link has no name.',
+    why='alt="" tells a screen reader to skip an image; when that image is all a link holds, the '
+    'reader announces just "link" (or reads out the URL). Give the image alt text saying where '
+    "the link goes, or the link an aria-label.",
+    bad='<a href="https://www.facebook.com/acmehome"><img src="fb.png" alt=""></a>',
+    good='<a href="https://www.facebook.com/acmehome"><img src="fb.png" alt="Acme Home on Facebook"></a>',
+    message="Image link to {href} has no name: its images all have an empty alt",
+    **_COMMON,
+)
+@distinct
+def nameless_image_link(message, recipient, ctx):
+    document = message.document
+    if document is None:
+        return
+    layout = document.layout
+    if message.inlined_dynamic:
+        links = nameless_image_links(layout)
+    else:
+        key = ("accessibility.image_links", layout)
+        if key not in ctx.cache:
+            ctx.cache[key] = nameless_image_links(layout)
+        links = ctx.cache[key]
+    values = document.text_values
+    for href, text, alts in links:
+        if fill(text, values).strip() or any(fill(alt, values).strip() for alt in alts):
+            continue
+        href_text = fill(href, values)
+        dynamic = is_slotted(href) or is_slotted(text) or any(is_slotted(alt) for alt in alts)
+        evidence = f'<a href="{href_text[:200]}">' + "".join('<img alt="">' for _ in alts) + "</a>"
+        if dynamic or message.inlined_dynamic:
+            yield ctx.finding(nameless_image_link, message, recipient, part="html", text=evidence, template_level=False, href=href_text)
+            continue
+        fkey = ("accessibility.image_link_finding", href_text, len(alts))
+        if fkey not in ctx.cache:
+            ctx.cache[fkey] = ctx.finding(nameless_image_link, message, None, part="html", text=evidence, template_level=True, href=href_text)
+        yield ctx.cache[fkey]
+
+
+# -- font sizes -------------------------------------------------------------------------------
+
+
+@check(
+    code="ACC003",
+    name="tiny-font",
+    summary="Text is set smaller than the minimum (option min_font_px, default 12px).",
+    why="Small print is hard to read on a phone and for anyone with low vision; iOS Mail enlarges "
+    "text under 13px on its own and breaks layouts doing so. Footers are where legal text ends "
+    "up unreadable.",
+    bad='<mj-text font-size="10px">You receive this email because ...</mj-text>',
+    good='<mj-text font-size="12px">You receive this email because ...</mj-text>',
+    message="Text at {size}px, under {minimum}px: {snippet!r}",
+    **_COMMON,
+)
+@distinct
+def tiny_font(message, recipient, ctx):
+    document = message.document
+    if document is None:
+        return
+    minimum = float(ctx.option("min_font_px", MIN_FONT_PX))
+    seen = set()
+    for size, snippet in document.font_sizes:
+        if not (_HIDING_PX <= size < minimum) or (size, snippet) in seen:
+            continue
+        seen.add((size, snippet))
+        shown = f"{size:g}"
+        if PREFIX in snippet or message.inlined_dynamic:
+            # The snippet holds a recipient value (a placeholder of the shared layout).
+            text = fill(split_slots(snippet), document.text_values)
+            yield ctx.finding(tiny_font, message, recipient, part="html", text=text, template_level=False, size=shown, minimum=f"{minimum:g}", snippet=text)
+            continue
+        key = ("accessibility.font", size, snippet)
+        if key not in ctx.cache:
+            ctx.cache[key] = ctx.finding(tiny_font, message, None, part="html", text=snippet, template_level=True, size=shown, minimum=f"{minimum:g}", snippet=snippet)
+        yield ctx.cache[key]
+
+
+# -- vague link text --------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8192)
+def vague_text(phrases, text: str) -> str | None:
+    """The vague phrase when it is the *whole* link text (punctuation and arrows aside), else None."""
+    for match in phrases.finditer(text):
+        if not re.search(r"\w", text[: match.start]) and not re.search(r"\w", text[match.end :]):
+            return match.text
+    return None
+
+
+@check(
+    code="ACC004",
+    name="vague-link-text",
+    summary='A link says only "click here", "here", "read more", "learn more" or the like.',
+    why="Screen-reader users jump from link to link, hearing only the link text; 'read more' "
+    "three times says nothing about where each goes (WCAG 2.4.4). Search engines and spam "
+    "filters read link text too.",
+    bad='<a href="https://blog.acme-home.com/lamps">Read more</a>',
+    good='<a href="https://blog.acme-home.com/lamps">Read more about our lamps</a>',
+    message="Link text {label} says nothing about where it goes",
+    **_COMMON,
+)
+@distinct
+def vague_link_text(message, recipient, ctx):
+    if message.document is None:
+        return
+    phrases = ctx.rules.phrases("vague_link_text")
+    for link in message.document.links:
+        if link.text and link.href is not None and vague_text(phrases, link.text):
+            yield link_finding(ctx, vague_link_text, message, recipient, link, static=not link.dynamic, label=label(link))
+
+
+CHECKS = [missing_lang, nameless_image_link, tiny_font, vague_link_text, missing_title]

@@ -1,0 +1,300 @@
+"""``deliverability``: what gets an email clipped, truncated, or scored as spam before anyone
+reads it: HTML size (Gmail clips), the subject line, the preheader, spam-trigger phrasing
+(``rules/spam_phrases.yaml``) and emails that are mostly images.
+
+Thresholds are options (``PREVIEW_CHECK_OPTIONS`` / the settings file's ``options:``):
+
+=========================== ========= ================================================================
+option                      default   why
+=========================== ========= ================================================================
+``gmail_clip_bytes``        102000    Gmail hides everything after about 102 KB of HTML behind
+                                      "[Message clipped]" (with the unsubscribe link and the open
+                                      pixel); counted in bytes, with margin below 102 KiB.
+``subject_max_chars``       60        Mailchimp's advice (60 characters, about 9 words); mobile
+                                      inboxes show 30-40 and Gmail on desktop about 70.
+``image_only_text_chars``   400       SpamAssassin's HTML_IMAGE_ONLY rules score HTML with images
+                                      and under 400 bytes of text the highest.
+``image_only_words_per_image`` 10     fewer words than this per image reads as an image-only email.
+=========================== ========= ================================================================
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from preview.checks.check import check
+from preview.checks.compliance import same_for_everyone
+from preview.checks.images import is_pixel
+
+_COMMON = {"family": "deliverability", "severity": "warn"}
+
+GMAIL_CLIP_BYTES = 102_000
+SUBJECT_MAX_CHARS = 60
+IMAGE_ONLY_TEXT_CHARS = 400
+IMAGE_ONLY_WORDS_PER_IMAGE = 10
+_WORD = re.compile(r"\w[\w'’-]*")
+_PREVIEW_WORD = re.compile(r"[^\W\d_]{2,}")
+# Three or more capitalised words in a row: "BLACK FRIDAY SALE".
+_SHOUT = re.compile(r"\b[A-Z]{3,}(?:[^\w\n]+[A-Z]{3,}){2,}\b")
+
+
+def _is_template(source: str | None) -> bool:
+    """True when a front-matter string holds Jinja, so its output can differ per recipient."""
+    return bool(source) and ("{{" in source or "{%" in source)
+
+
+# -- size -------------------------------------------------------------------------------------
+
+
+@check(
+    code="DLV001",
+    name="gmail-clipping",
+    summary="The HTML is over Gmail's clipping limit (option gmail_clip_bytes, default 102,000 bytes).",
+    why="Gmail cuts messages over about 102 KB and shows '[Message clipped] View entire message': "
+    "the footer with the unsubscribe link and the open-tracking pixel are lost. ESP link tracking "
+    "makes the HTML larger still.",
+    bad="an MJML newsletter with 40 product blocks and inline styles: 131,072 bytes of HTML",
+    good="the same newsletter with 12 products and a 'see all' link: 48,000 bytes",
+    message="The HTML is {size:,} bytes, over Gmail's clipping limit of {limit:,}",
+    **_COMMON,
+)
+def gmail_clipping(message, recipient, ctx):
+    if message.document is None:
+        return
+    limit = int(ctx.option("gmail_clip_bytes", GMAIL_CLIP_BYTES))
+    size = message.document.size
+    if size <= limit:
+        return
+    if message.document.layout.size_static > limit and same_for_everyone(message):
+        key = ("deliverability.clip", message.document.layout)
+        if key not in ctx.cache:
+            static = message.document.layout.size_static
+            ctx.cache[key] = ctx.finding(gmail_clipping, message, None, part="html", text=f"{static:,} bytes of HTML", template_level=True, size=static, limit=limit)
+        yield ctx.cache[key]
+    else:
+        yield ctx.finding(gmail_clipping, message, recipient, part="html", text=f"{size:,} bytes of HTML", template_level=False, size=size, limit=limit)
+
+
+# -- subject ----------------------------------------------------------------------------------
+
+
+@check(
+    code="DLV002",
+    name="empty-subject",
+    summary="The email has no subject, or its subject renders empty.",
+    why="An email without a subject shows as '(no subject)', looks like spam or a mistake, and is "
+    "scored by filters (SpamAssassin MISSING_SUBJECT/EMPTY_SUBJECT).",
+    bad='subject: "{{ recipient.attributes.offer_title }}" for a recipient without offer_title',
+    good="subject: \"{{ recipient.attributes.offer_title | default('Your winter offer', true) }}\"",
+    message="{detail}",
+    **_COMMON,
+)
+def empty_subject(message, recipient, ctx):
+    source = getattr(ctx.campaign, "subject", None)
+    if source is None:
+        key = "deliverability.no_subject"
+        if key not in ctx.cache:
+            ctx.cache[key] = ctx.template_finding(empty_subject, part="subject", detail="The campaign has no subject")
+        yield ctx.cache[key]
+    elif not message.subject.strip() and not any(e.part == "subject" for e in message.errors):
+        yield ctx.finding(
+            empty_subject, message, recipient, part="subject", text="", line=ctx.campaign.field_line("subject"),
+            template_level=not _is_template(source), detail="The subject renders empty",
+        )
+
+
+@check(
+    code="DLV003",
+    name="long-subject",
+    summary="The subject is longer than the inbox shows (option subject_max_chars, default 60).",
+    why="Inboxes cut long subjects (mobile after 30-40 characters, Gmail on desktop after about "
+    "70); the words that matter are lost and open rates drop. Mailchimp advises at most 60 "
+    "characters. A long first name can push a personalized subject over.",
+    bad="subject: Ana, our biggest winter collection ever is finally here with throws, lamps and ceramics",
+    good="subject: Ana, the winter collection is here",
+    message="The subject is {length} characters, over {limit}",
+    **_COMMON,
+)
+def long_subject(message, recipient, ctx):
+    limit = int(ctx.option("subject_max_chars", SUBJECT_MAX_CHARS))
+    subject = message.subject
+    if len(subject) > limit:
+        yield ctx.finding(long_subject, message, recipient, part="subject", start=0, end=len(subject), length=len(subject), limit=limit)
+
+
+def caps_span(subject: str) -> tuple[int, int] | None:
+    """Where ``subject`` shouts: the whole subject when most letters are capitals, or the first
+    run of three capitalised words; None when it does not."""
+    cased = [c for c in subject if c.isupper() or c.islower()]
+    if len(cased) >= 8 and sum(c.isupper() for c in cased) >= 0.6 * len(cased):
+        return (0, len(subject))
+    match = _SHOUT.search(subject)
+    return (match.start(), match.end()) if match else None
+
+
+@check(
+    code="DLV004",
+    name="all-caps-subject",
+    summary="The subject is written in capitals (most of its letters, or three capitalised words in a row).",
+    why="Capitals read as shouting and are a classic spam-filter signal (SpamAssassin SUBJ_ALL_CAPS).",
+    bad="subject: BLACK FRIDAY: 50% OFF EVERYTHING",
+    good="subject: Black Friday: 50% off everything",
+    message="The subject shouts in capitals: {shout!r}",
+    **_COMMON,
+)
+def all_caps_subject(message, recipient, ctx):
+    span = caps_span(message.subject)
+    if span:
+        yield ctx.finding(all_caps_subject, message, recipient, part="subject", start=span[0], end=span[1], shout=message.subject[span[0] : span[1]])
+
+
+# -- preheader --------------------------------------------------------------------------------
+
+
+def has_preview_text(message) -> bool:
+    """True when the HTML carries hidden preview text with words in it (mj-preview, or a
+    display:none block); a hidden menu icon is not a preheader."""
+    hidden = message.document.hidden_text if message.document else ""
+    return bool(hidden and _PREVIEW_WORD.search(hidden))
+
+
+@check(
+    code="DLV005",
+    name="missing-preheader",
+    summary="No preheader: no front-matter preheader and no hidden preview text in the HTML.",
+    why="Without a preheader the inbox shows the first text of the email instead ('View in "
+    "browser', 'Having trouble reading this email?'), wasting the line that sells the open.",
+    bad="<mjml><mj-body>...</mj-body></mjml> with no preheader",
+    good='preheader: "Warm throws, soft lighting and new ceramics", or <mj-preview>Warm throws ...</mj-preview>',
+    message="{detail}",
+    **_COMMON,
+)
+def missing_preheader(message, recipient, ctx):
+    if message.document is None or has_preview_text(message):
+        return
+    source = getattr(ctx.campaign, "preheader", None)
+    if source is None:
+        if same_for_everyone(message):
+            key = "deliverability.no_preheader"
+            if key not in ctx.cache:
+                ctx.cache[key] = ctx.finding(missing_preheader, message, None, part="preheader", template_level=True, detail="The email has no preheader")
+            yield ctx.cache[key]
+        else:
+            yield ctx.finding(missing_preheader, message, recipient, part="preheader", template_level=False, detail="The email has no preheader")
+    elif not message.preheader.strip() and not any(e.part == "preheader" for e in message.errors):
+        yield ctx.finding(
+            missing_preheader, message, recipient, part="preheader", text="", line=ctx.campaign.field_line("preheader"),
+            template_level=not _is_template(source), detail="The preheader renders empty",
+        )
+
+
+# -- spam phrasing ----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8192)
+def phrase_matches(phrases, text: str) -> tuple:
+    """Every spam phrase match in ``text``: ``(rule_id, reason, start, end, matched)``."""
+    return tuple((m.rule["id"], m.rule.get("reason", ""), m.start, m.end, m.text) for m in phrases.finditer(text))
+
+
+def _spam_finding(ctx, message, recipient, part, start, end, rule_id, reason, matched, static_key=None):
+    if static_key is None:
+        return ctx.finding(spam_phrasing, message, recipient, part=part, start=start, end=end, phrase=matched, reason=reason, rule=rule_id)
+    finding = ctx.cache.get(static_key)
+    if finding is None:
+        finding = ctx.finding(spam_phrasing, message, None, part=part, start=start, end=end, template_level=True, phrase=matched, reason=reason, rule=rule_id)
+        ctx.cache[static_key] = finding
+    return finding
+
+
+@check(
+    code="DLV006",
+    name="spam-phrasing",
+    summary="Spam-trigger phrasing in the subject, preheader or body (rules/spam_phrases.yaml).",
+    why="Content filters add up points for phrases spammers use ('act now', '100% free', "
+    "'winner', '$$$', '!!!'); a few of them, above all in the subject, can send an honest "
+    "email to the junk folder.",
+    bad="subject: ACT NOW!!! You're a WINNER, 100% free gift inside",
+    good="subject: Your winter gift is waiting, Ana",
+    message='Spam-trigger phrasing in the {part}: "{phrase}" ({reason})',
+    **_COMMON,
+)
+def spam_phrasing(message, recipient, ctx):
+    phrases = ctx.rules.phrases("spam_phrases")
+    if not phrases:
+        return
+    for part in ("subject", "preheader"):
+        seen = set()
+        for rule_id, reason, start, end, matched in phrase_matches(phrases, message.part_text(part)):
+            if rule_id not in seen:
+                seen.add(rule_id)
+                yield _spam_finding(ctx, message, recipient, part, start, end, rule_id, reason, matched)
+    if message.text_part is not None:
+        seen = set()
+        for rule_id, reason, start, end, matched in phrase_matches(phrases, message.text_part):
+            if rule_id not in seen:
+                seen.add(rule_id)
+                yield _spam_finding(ctx, message, recipient, "text", start, end, rule_id, reason, matched)
+    if message.document is not None:
+        yield from _body_spam(message, recipient, ctx, phrases)
+
+
+def _body_spam(message, recipient, ctx, phrases):
+    """Spam phrases of the visible text, scanned piece by piece: the layout's static text once
+    per run (memoised), and only the recipient's own values per recipient. A phrase that runs
+    across a static text and a value is not seen; that trade keeps per-recipient work tiny."""
+    document = message.document
+    values = document.text_values
+    seen = set()
+    offset = 0
+    for piece in document.layout.text:
+        static = type(piece) is str
+        text = piece if static else values[piece]
+        for rule_id, reason, start, end, matched in phrase_matches(phrases, text):
+            if rule_id in seen:
+                continue
+            seen.add(rule_id)
+            key = ("deliverability.spam", piece, start) if static and not message.inlined_dynamic else None
+            yield _spam_finding(ctx, message, recipient, "html", offset + start, offset + end, rule_id, reason, matched, key)
+        offset += len(text)
+
+
+# -- images versus text -----------------------------------------------------------------------
+
+
+@check(
+    code="DLV007",
+    name="image-only",
+    summary="The email is mostly images: little visible text (under image_only_text_chars, default "
+    "400) and few words per image (under image_only_words_per_image, default 10).",
+    why="Filters cannot read images, so an email whose message is in pictures scores as spam "
+    "(SpamAssassin HTML_IMAGE_ONLY, HTML_IMAGE_RATIO); with images blocked, as many clients do by "
+    "default, the reader sees an empty email.",
+    bad='<mj-image src="https://cdn.acme-home.com/whole-offer.png" /> and a one-line footer',
+    good="the offer written as text, with an image beside it",
+    message="Mostly images: {images} images and {chars} characters ({words} words) of text",
+    **_COMMON,
+)
+def image_only(message, recipient, ctx):
+    if message.document is None:
+        return
+    text = message.body_text
+    limit = int(ctx.option("image_only_text_chars", IMAGE_ONLY_TEXT_CHARS))
+    if len(text) >= limit:
+        return
+    images = sum(1 for image in message.document.images if not is_pixel(image))
+    words = len(_WORD.findall(text))
+    if not images or words >= images * float(ctx.option("image_only_words_per_image", IMAGE_ONLY_WORDS_PER_IMAGE)):
+        return
+    args = {"images": images, "chars": len(text), "words": words}
+    if same_for_everyone(message) and not message.document.text_spans:
+        key = ("deliverability.image_only", message.document.layout)
+        if key not in ctx.cache:
+            ctx.cache[key] = ctx.finding(image_only, message, None, part="html", text=text[:200], template_level=True, **args)
+        yield ctx.cache[key]
+    else:
+        yield ctx.finding(image_only, message, recipient, part="html", text=text[:200], template_level=False, **args)
+
+
+CHECKS = [gmail_clipping, empty_subject, long_subject, all_caps_subject, missing_preheader, spam_phrasing, image_only]
