@@ -9,6 +9,7 @@ from preview.checks.hookspecs import hookimpl
 # One module per family; each exposes CHECKS. Order does not matter (checks sort by code).
 FAMILY_MODULES = [
     "preview.checks.render_error",
+    "preview.checks.personalization_gap",
     "preview.checks.congratulatory_claim",
     "preview.checks.life_event",
     "preview.checks.sensitive_occasion",
