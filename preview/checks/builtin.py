@@ -21,6 +21,8 @@ FAMILY_MODULES = [
     "preview.checks.deliverability",
     "preview.checks.accessibility",
     "preview.checks.data_exposure",
+    "preview.checks.over_personalization",
+    "preview.checks.tone",
 ]
 
 

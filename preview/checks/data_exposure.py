@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from preview.checks.check import check
 from preview.checks.evidence import describe_entry, lookup
 from preview.checks.rules import fold
-from preview.checks.visible import find, shown_values
+from preview.checks.visible import find, leaf_paths, shown_values
 
 _COMMON = {"family": "data-exposure", "severity": "block", "scope": "recipient"}
 _INDEX = re.compile(r"\[\d+\]")
@@ -116,15 +116,10 @@ def _normal(value: str) -> str:
     return " ".join(fold(value).lower().split())
 
 
-def _leaves(paths: tuple) -> list[str]:
-    """The paths not merely passed through on the way to another: the fields actually shown."""
-    return [p for p in paths if p and not any(q != p and (q.startswith(p + ".") or q.startswith(p + "[")) for q in paths)]
-
-
 def _shown_fields(ctx, message, recipient):
     """``(shown, path, value)`` for each record field whose value is shown."""
     for shown in shown_values(ctx, message):
-        for path in _leaves(shown.paths):
+        for path in leaf_paths(shown.paths):
             try:
                 value = lookup(recipient, path)
             except (KeyError, IndexError, TypeError):

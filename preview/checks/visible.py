@@ -151,6 +151,14 @@ def _windows(spans, length: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in ranges]
 
 
+def leaf_paths(paths) -> list[str]:
+    """The paths not merely passed through on the way to another: the fields actually shown.
+
+    ``('attributes', 'attributes.pet_name')`` -> ``['attributes.pet_name']``.
+    """
+    return [p for p in paths if p and not any(q != p and (q.startswith(p + ".") or q.startswith(p + "[")) for q in paths)]
+
+
 def line_around(text: str, start: int, end: int) -> tuple[int, int]:
     """The line (one block of the body, or a whole subject) holding ``[start, end)``."""
     a = text.rfind("\n", 0, start) + 1
