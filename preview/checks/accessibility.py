@@ -194,14 +194,16 @@ def tiny_font(message, recipient, ctx):
         return
     minimum = float(ctx.option("min_font_px", MIN_FONT_PX))
     seen = set()
-    for size, snippet in document.font_sizes:
+    for index, (size, snippet) in enumerate(document.font_sizes):
         if not (_HIDING_PX <= size < minimum) or (size, snippet) in seen:
             continue
         seen.add((size, snippet))
         shown = f"{size:g}"
-        if PREFIX in snippet or message.inlined_dynamic:
-            # The snippet holds a recipient value (a placeholder of the shared layout).
-            text = fill(split_slots(snippet), document.text_values)
+        # The layout's own entry says whether the text holds a recipient value (a slot).
+        parts = document.layout.font_sizes[index][1]
+        dynamic = is_slotted(parts) if isinstance(parts, tuple) else PREFIX in snippet
+        if dynamic or message.inlined_dynamic:
+            text = fill(split_slots(snippet), document.text_values) if PREFIX in snippet else snippet
             yield ctx.finding(tiny_font, message, recipient, part="html", text=text, template_level=False, size=shown, minimum=f"{minimum:g}", snippet=text)
             continue
         key = ("accessibility.font", size, snippet)
