@@ -127,16 +127,16 @@ class Layout:
 
     def __init__(self, html: str):
         self.html_parts = split_slots(html)
-        self.size_static = len(html.encode()) - sum(
-            len(placeholder(p).encode()) for p in self.html_parts if type(p) is int
-        )
+        # A value can appear more than once (a title is also the body's aria-label).
+        self.html_slots = tuple(p for p in self.html_parts if type(p) is int)
+        self.size_static = len(html.encode()) - sum(len(placeholder(p).encode()) for p in self.html_slots)
         self.text: tuple = ("",)
         self.hidden_text: tuple = ("",)
         self.title: tuple | None = None
         self.lang: str | None = None
         self.links: list[LinkSlots] = []
         self.images: list[ImageSlots] = []
-        self.font_sizes: list[tuple[float, str]] = []
+        self.font_sizes: list[tuple[float, tuple]] = []  # (px, slotted text of the element)
         self.parse_error: str | None = None
         if html.strip():
             self._parse(html)
@@ -179,7 +179,7 @@ class Layout:
             match = _FONT_SIZE.search(style)
             if match:
                 size = float(match.group(1)) * (4 / 3 if match.group(2).lower() == "pt" else 1)
-                self.font_sizes.append((size, " ".join(el.text.split())[:60]))
+                self.font_sizes.append((size, split_slots(" ".join(el.text.split()))))
         if el.text:
             out.append(el.text)
         for child in el:
@@ -239,7 +239,8 @@ class Document:
     @cached_property
     def size(self) -> int:
         """Size of the HTML in bytes (UTF-8)."""
-        return self.layout.size_static + sum(len(v.encode()) for v in self.values)
+        values = self.values
+        return self.layout.size_static + sum(len(values[p].encode()) for p in self.layout.html_slots)
 
     @cached_property
     def _text(self) -> tuple[str, list]:
@@ -297,9 +298,11 @@ class Document:
             for s in self.layout.images
         ]
 
-    @property
+    @cached_property
     def font_sizes(self) -> list[tuple[float, str]]:
-        return self.layout.font_sizes
+        """``(px, the first 60 characters of the text)`` of every element with a font size."""
+        tv = self.text_values
+        return [(size, fill(parts, tv)[:60]) for size, parts in self.layout.font_sizes]
 
     def is_dynamic(self, start: int, end: int) -> bool:
         """True when text ``[start, end)`` overlaps a recipient value."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from mjml import mjml2html
 
@@ -47,6 +48,31 @@ def compile_mjml(source: str) -> str:
             offset = locate_unbalanced(source)
         clean = _POSITION.sub("", message).replace(" in root template", "").strip()
         raise MjmlError(f"MJML: {clean}", offset) from None
+
+
+_PLAIN_ASCII = re.compile(r"[ !-\[\]-~]*")  # printable ASCII but the backslash
+
+
+def attribute_safe(value: str) -> bool:
+    """Whether MRML copies ``value`` into an HTML attribute unchanged.
+
+    MRML writes attribute values with Rust's debug escaping: a backslash doubles, and line
+    breaks, no-break spaces, combining marks and other invisible characters become ``\\u{..}``.
+    Text content is copied as it is. Which characters Rust escapes follows its own Unicode
+    tables, so non-ASCII characters are tried on MRML itself, once each.
+    """
+    if _PLAIN_ASCII.fullmatch(value):
+        return True
+    return all(_PLAIN_ASCII.fullmatch(c) or (not c.isascii() and _kept_in_attribute(c)) for c in value)
+
+
+@lru_cache(maxsize=4096)
+def _kept_in_attribute(char: str) -> bool:
+    probe = f'<mjml><mj-body><mj-section><mj-column><mj-image src="https://x.invalid/a.png" alt="{char}"/></mj-column></mj-section></mj-body></mjml>'
+    try:
+        return f'alt="{char}"' in mjml2html(probe)
+    except (ValueError, RuntimeError):
+        return False
 
 
 def locate_unbalanced(source: str) -> int | None:

@@ -12,6 +12,7 @@ keeps the output identical to compiling each recipient's MJML directly.
 from __future__ import annotations
 
 import datetime as dt
+import html as htmllib
 import re
 import time
 import traceback
@@ -23,18 +24,21 @@ from jinja2 import TemplateSyntaxError
 from jinja2.sandbox import SecurityError
 
 from preview.contract.campaigns import Campaign
-from preview.rendering.document import SLOT, Document, Layout, placeholder
+from preview.rendering.document import PREFIX, Document, Layout, placeholder
 from preview.rendering.environment import PreviewEnvironment
 from preview.rendering.instrument import Branch, instrument
 from preview.rendering.lineage import Chunk, RenderLimitExceeded, Tracker
 from preview.rendering.message import PartOutput, RenderedMessage, RenderError
-from preview.rendering.mjml import MjmlError, compile_mjml
+from preview.rendering.mjml import MjmlError, attribute_safe, compile_mjml
 from preview.rendering.record import RecordView
 
 # Attributes of mj-* tags whose values MJML copies verbatim into the HTML.
 _VERBATIM_ATTRS = frozenset({"href", "src", "alt", "title"})
 _OPEN_TAG = re.compile(r"<(mj-[a-z-]+|mjml)\b[^>]*$", re.IGNORECASE | re.DOTALL)
 _ATTR_BEFORE = re.compile(r"([a-zA-Z-]+)\s*=\s*[\"'][^\"']*$")
+# Whitespace the visible-text normalisation would change (see document._normalise).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_ODD_SPACE = re.compile(r"[\t\n\r\f\v\u00a0\u034f\u200b\u200c\u200d\u2060\ufeff]|  ")
 
 
 @dataclass(frozen=True)
@@ -59,8 +63,9 @@ class _Compiled:
 @dataclass
 class _LayoutEntry:
     layout: Layout | None
-    unsafe: frozenset = frozenset()
+    unsafe: frozenset = frozenset()  # slots MJML interprets: inline them and try again
     error: RenderError | None = None
+    attr_slots: frozenset = frozenset()  # slots inside attributes, where MJML escapes some characters
 
 
 class CampaignRenderer:
@@ -214,14 +219,16 @@ class CampaignRenderer:
                     msg.inlined_dynamic = True
                 key.append(piece)
         entry = self._layout(tuple(key), values, output)
-        if entry.unsafe:
-            # Some values sit where MJML interprets them: make them part of the layout.
+        for attempt in range(2):
+            # Values MJML would interpret, or would escape in an attribute, become part of the
+            # layout itself; the second time round, every value does.
+            inline = set(entry.unsafe)
+            inline.update(n for n in entry.attr_slots if not attribute_safe(values[n]))
+            if not inline:
+                break
             msg.inlined_dynamic = True
-            key = [values[k] if type(k) is int and k in entry.unsafe else k for k in key]
+            key = [values[k] if type(k) is int and (attempt or k in inline) else k for k in key]
             entry = self._layout(tuple(key), values, output)
-            if entry.unsafe:
-                key = [values[k] if type(k) is int else k for k in key]
-                entry = self._layout(tuple(key), values, output)
         if entry.error:
             msg.errors.append(entry.error)
             return
@@ -247,9 +254,11 @@ class CampaignRenderer:
         slots = [k for k in key if type(k) is int]
         if self.campaign.format != "mjml":
             return _LayoutEntry(Layout(skeleton))
-        unsafe = {n for n in slots if not _verbatim_position(skeleton, placeholder(n))}
+        where = {n: _slot_position(skeleton, placeholder(n)) for n in slots}
+        unsafe = {n for n, position in where.items() if position is None}
         if unsafe:
             return _LayoutEntry(None, frozenset(unsafe))
+        attr_slots = frozenset(n for n, position in where.items() if position == "attr")
         try:
             html = compile_mjml(skeleton)
         except MjmlError:
@@ -258,7 +267,7 @@ class CampaignRenderer:
             lost = {n for n in slots if placeholder(n) not in html}
             if lost:
                 return _LayoutEntry(None, frozenset(lost))
-            return _LayoutEntry(Layout(html))
+            return _LayoutEntry(Layout(html), attr_slots=attr_slots)
         # The layout failed: compile the real output to report the recipient's actual error.
         try:
             compile_mjml(output.text)
@@ -297,25 +306,40 @@ def _finding_part(part: str) -> str:
 
 
 def _fillable(piece: str) -> bool:
-    """A value MJML will copy as-is: no markup and no edge whitespace it might trim."""
-    return "<" not in piece and ">" not in piece and piece == piece.strip() and SLOT.search(piece) is None
+    """A value that can be filled into a shared layout and give exactly what compiling it would.
+
+    No markup, no edge whitespace (MJML trims some), no placeholder look-alike, and visible text
+    the text normalisation leaves alone (no line breaks, tabs, double or no-break spaces): MJML
+    turns a line break in a title into ``\\n``, and the visible text collapses the others.
+    """
+    if "<" in piece or ">" in piece or piece != piece.strip() or PREFIX in piece:
+        return False
+    if _CONTROL.search(piece):  # MRML refuses most control characters outright
+        return False
+    visible = htmllib.unescape(piece) if "&" in piece else piece
+    return visible == visible.strip() and _ODD_SPACE.search(visible) is None
 
 
-def _verbatim_position(skeleton: str, token: str) -> bool:
-    """True when every occurrence of ``token`` is in text or a verbatim attribute of MJML."""
+def _slot_position(skeleton: str, token: str) -> str | None:
+    """Where ``token`` sits: ``text``, ``attr`` (a verbatim attribute or the title, which MJML
+    also writes into an attribute), or None when MJML interprets some occurrence of it."""
+    position = "text"
     start = 0
     while True:
         index = skeleton.find(token, start)
         if index < 0:
-            return True
+            return position
         before = skeleton[max(0, index - 2000) : index]
         tag = _OPEN_TAG.search(before[before.rfind("<") :] if "<" in before else "")
         if tag and before.rfind(">") < before.rfind("<"):
             attr = _ATTR_BEFORE.search(before[before.rfind("<") :])
             if attr is None or attr.group(1).lower() not in _VERBATIM_ATTRS:
-                return False
+                return None
+            position = "attr"
         if _inside_head(skeleton, index):
-            return False
+            return None
+        if skeleton.rfind("<mj-title", 0, index) > skeleton.rfind("</mj-title>", 0, index):
+            position = "attr"  # the title is also the body's aria-label
         start = index + len(token)
 
 
