@@ -72,17 +72,17 @@ def data_uri_bytes(src: str) -> int | None:
     return len(unquote_to_bytes(payload))
 
 
-def image_finding(ctx, spec_check, message, recipient, image, *, static: bool, **args):
-    """A finding about ``image``; when ``static`` it is built once per run and reported once."""
-    args.setdefault("image", image_label(image))
-    line = attribute_line(ctx, "src", image.src)
+def image_finding(ctx, spec_check, message, recipient, img, *, static: bool, **args):
+    """A finding about image ``img``; when ``static`` it is built once per run and reported once."""
+    args.setdefault("image", image_label(img))
+    line = attribute_line(ctx, "src", img.src)
     # A value inlined into the layout (not in a slot) can sit in markup that looks static.
     if not static or message.inlined_dynamic:
-        return ctx.finding(spec_check, message, recipient, part="html", text=tag(image), line=line, template_level=False, **args)
-    key = ("images.finding", spec_check.spec.code, image.src, image.alt, image.width, image.height, image.line)
+        return ctx.finding(spec_check, message, recipient, part="html", text=tag(img), line=line, template_level=False, **args)
+    key = ("images.finding", spec_check.spec.code, img.src, img.alt, img.width, img.height, img.line)
     finding = ctx.cache.get(key)
     if finding is None:
-        finding = ctx.finding(spec_check, message, None, part="html", text=tag(image), line=line, template_level=True, **args)
+        finding = ctx.finding(spec_check, message, None, part="html", text=tag(img), line=line, template_level=True, **args)
         ctx.cache[key] = finding
     return finding
 
