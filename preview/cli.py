@@ -258,7 +258,6 @@ def checks_cmd(fmt, families, config, severity, disable, plugins):
     click.echo(render_checks(registry, fmt, families=set(families)), nl=False)
 
 
-
 # The store's commands (preview/store/commands.py): db upgrade/downgrade/current, import, demo.
 from preview.store.commands import db_group, demo_cmd, import_cmd  # noqa: E402
 
