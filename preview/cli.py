@@ -266,5 +266,27 @@ main.add_command(import_cmd)
 main.add_command(demo_cmd)
 
 
+@main.command("quality")
+@click.option("--cases", "cases_dir", default="tests/quality/cases", show_default=True, type=click.Path(file_okay=False), help="Folder of labelled case files (*.yaml).")
+@click.option("--family", "families", multiple=True, metavar="FAMILY", help="Only score this family (repeatable).")
+@click.option("--verbose", "-v", is_flag=True, help="Explain every miss and false alarm with its findings and data.")
+def quality_cmd(cases_dir, families, verbose):
+    """Recall and false alarms per family over the labelled corpus (tests/quality/README.md).
+
+    Exit status: 0 when every family scored reaches 95% recall with at most 5% false alarms,
+    1 when one does not, 2 for a bad case file.
+    """
+    from preview.checks.registry import Registry
+    from preview.quality import measure, render_scores
+
+    registry = Registry()
+    unknown = sorted(set(families) - set(registry.families()))
+    if unknown:
+        raise InputError(f"no family is called {unknown[0]!r}; families: {', '.join(registry.families())}", location="--family")
+    cases, scores = measure(cases_dir, families or None, registry)
+    click.echo(render_scores(scores, verbose=verbose, cases=len(cases)), nl=False)
+    sys.exit(0 if all(s.meets() for s in scores) else 1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
