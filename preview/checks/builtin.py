@@ -10,6 +10,7 @@ from preview.checks.hookspecs import hookimpl
 FAMILY_MODULES = [
     "preview.checks.render_error",
     "preview.checks.personalization_gap",
+    "preview.checks.test_content",
     "preview.checks.congratulatory_claim",
     "preview.checks.life_event",
     "preview.checks.sensitive_occasion",
