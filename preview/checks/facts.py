@@ -144,7 +144,7 @@ def reversal(event: Event, recipient: dict, on: dt.date, grace_days: int = DUE_D
         return event.status
     overdue = event.type == "pregnancy" and event.status == "expected" and event.date is not None and (on - event.date).days > grace_days
     if overdue and not _birth_near(recipient, event.date):
-        return f"due date {event.date.isoformat()} passed with no birth on record"
+        return f"overdue (due {event.date.isoformat()}, no birth on record)"
     return None
 
 

@@ -120,13 +120,20 @@ def inferred_sensitive_event(message, recipient, ctx):
         if any(ev.trusted and not facts.reversal(ev, recipient, on) for ev in own):
             continue  # they told us: personal copy on it is theirs to have
         guessed_events = [ev for ev in own if ev.inferred]
-        guessed = [e for e in wording.inferred_entries(recipient, entries) if not any(e == ev.path for ev in guessed_events)]
+        guessed = _beyond(wording.inferred_entries(recipient, entries), guessed_events)
         if not guessed_events and not guessed:
             continue
         data = [describe_entry(recipient, ev.path) for ev in guessed_events] + [describe_entry(recipient, e) for e in guessed]
         data.append("preferences.sensitive_personalization_consent: not given")
         source = ", ".join(dict.fromkeys([ev.source.replace("_", "-") + " " + ev.type.replace("_", " ") for ev in guessed_events] + [_kind_of(e) for e in guessed]))
         yield _sentence_finding(inferred_sensitive_event, ctx, message, recipient, hit, data, topic=topic.get("topic", topic.get("id")), source=source)
+
+
+def _beyond(entries: list[str], listed) -> list[str]:
+    # Entries not already described through ``listed`` events: "life_events" adds nothing
+    # beside "life_events[0]".
+    paths = {ev.path for ev in listed}
+    return [e for e in entries if e not in paths and not (e == "life_events" and paths)]
 
 
 def _kind_of(entry: str) -> str:
@@ -325,7 +332,7 @@ def shared_inbox_sensitive_topic(message, recipient, ctx):
         if not entries and not (own and wording.addressed(ctx, message, hit)):
             continue
         data = [describe_entry(recipient, "preferences.shared_device")]
-        data += [describe_entry(recipient, ev.path) for ev in own] + [describe_entry(recipient, e) for e in entries if not any(e == ev.path for ev in own)]
+        data += [describe_entry(recipient, ev.path) for ev in own] + [describe_entry(recipient, e) for e in _beyond(entries, own)]
         yield _sentence_finding(shared_inbox_sensitive_topic, ctx, message, recipient, hit, data, topic=topic.get("topic", topic.get("id")))
 
 
