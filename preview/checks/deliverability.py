@@ -21,6 +21,7 @@ option                      default   why
 from __future__ import annotations
 
 import re
+import weakref
 from functools import lru_cache
 
 from preview.checks.check import check
@@ -192,10 +193,40 @@ def missing_preheader(message, recipient, ctx):
 # -- spam phrasing ----------------------------------------------------------------------------
 
 
+class SpamRules:
+    """The phrases and the regular expressions (``patterns:``) of ``rules/spam_phrases.yaml``."""
+
+    def __init__(self, rules):
+        self.phrases = rules.phrases("spam_phrases")
+        self.patterns = [
+            (entry, re.compile(pattern))
+            for entry in rules.entries("spam_phrases")
+            for pattern in entry.get("patterns") or ()
+        ]
+
+    def __bool__(self) -> bool:
+        return bool(self.phrases) or bool(self.patterns)
+
+
+# One SpamRules per Rules (per registry), so that the memo of phrase_matches serves every run.
+_SPAM_RULES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def spam_rules(ctx) -> SpamRules:
+    """The :class:`SpamRules` of the run's rule files, compiled once per registry."""
+    spam = _SPAM_RULES.get(ctx.rules)
+    if spam is None:
+        spam = _SPAM_RULES[ctx.rules] = SpamRules(ctx.rules)
+    return spam
+
+
 @lru_cache(maxsize=8192)
-def phrase_matches(phrases, text: str) -> tuple:
-    """Every spam phrase match in ``text``: ``(rule_id, reason, start, end, matched)``."""
-    return tuple((m.rule["id"], m.rule.get("reason", ""), m.start, m.end, m.text) for m in phrases.finditer(text))
+def phrase_matches(spam: SpamRules, text: str) -> tuple:
+    """Every spam match in ``text``, in order: ``(rule_id, reason, start, end, matched)``."""
+    found = [(m.rule["id"], m.rule.get("reason", ""), m.start, m.end, m.text) for m in spam.phrases.finditer(text)]
+    for entry, pattern in spam.patterns:
+        found.extend((entry["id"], entry.get("reason", ""), m.start(), m.end(), m.group(0)) for m in pattern.finditer(text))
+    return tuple(sorted(found, key=lambda m: m[2]))
 
 
 def _spam_finding(ctx, message, recipient, part, start, end, rule_id, reason, matched, static_key=None):
@@ -221,7 +252,7 @@ def _spam_finding(ctx, message, recipient, part, start, end, rule_id, reason, ma
     **_COMMON,
 )
 def spam_phrasing(message, recipient, ctx):
-    phrases = ctx.rules.phrases("spam_phrases")
+    phrases = spam_rules(ctx)
     if not phrases:
         return
     for part in ("subject", "preheader"):
