@@ -122,7 +122,7 @@ def get_records(session: Session, workspace: WorkspaceRef, external_ids: Iterabl
         rows = session.execute(
             sa.select(Recipient.external_id, Recipient.record).where(Recipient.workspace_id == ws.id, Recipient.external_id.in_(chunk))
         )
-        out.update(rows.tuples().all())
+        out.update(rows.all())
     return out
 
 
@@ -135,5 +135,5 @@ def recipient_ids(session: Session, workspace_id: int, external_ids: Iterable[st
         rows = session.execute(
             sa.select(Recipient.external_id, Recipient.id).where(Recipient.workspace_id == workspace_id, Recipient.external_id.in_(chunk))
         )
-        out.update(rows.tuples().all())
+        out.update(rows.all())
     return out

@@ -127,7 +127,7 @@ class RunRecorder:
         ids = dict(
             self.session.execute(
                 sa.select(RunRecipient.external_id, RunRecipient.id).where(RunRecipient.run_id == self.run.id, RunRecipient.external_id.in_(wanted))
-            ).tuples().all()
+            ).all()
         ) if wanted else {}
         self._store([*template, *late], ids)
         self.run.errors = [*(self.run.errors or []), *report.errors]
