@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -25,7 +26,8 @@ CAMPAIGN_SUFFIXES = (".mjml", ".html")
 
 def slugify(text: str) -> str:
     """``"Newlywed picks (v2).mjml"`` -> ``"newlywed-picks-v2-mjml"``: lowercase, ASCII, dashes."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:100] or "campaign"
 
 
