@@ -282,8 +282,20 @@ def purchases_in(ctx, message, recipient: dict, part: str, start: int, end: int)
                     if p.order_index == int(m.group(1)):
                         refs.setdefault(p.path, p)
     text = fold(message.part_text(part)).lower()
+    # A product named inside another value (a recommendation "Trail Runner 2 Wide") is that
+    # value, not a mention of the purchase.
+    values = [
+        (v.start, v.end) for v in shown_values(ctx, message)
+        if v.part == part and not any(_ITEM_PATH.match(path) for path in v.paths)
+    ]
     for p in bought:
-        if p.path not in refs and len(p.name) >= 3 and _word_find(text, fold(p.name).lower(), start, end) >= 0:
+        if p.path in refs or len(p.name) < 3:
+            continue
+        needle = fold(p.name).lower()
+        at = _word_find(text, needle, start, end)
+        while at >= 0 and any(a <= at and at + len(needle) <= b for a, b in values):
+            at = _word_find(text, needle, at + 1, end)
+        if at >= 0:
             refs[p.path] = p
     return list(refs.values())
 
@@ -325,7 +337,7 @@ def _memo_refs(ctx, message, recipient):
             continue
         seen.add(key)
         items = purchases_in(ctx, message, recipient, hit.part, start, end)
-        if not items and hit.part == "html" and end < len(text) and text[hit.end:end].strip(" :.!-\u2013\u2014") == "":
+        if not items and hit.part == "html" and end < len(text) and text[hit.end:end].strip() == ":":
             # "Because you bought:" with the product on the next line of the email.
             nxt = line_around(text, end + 1, end + 1)
             items = purchases_in(ctx, message, recipient, hit.part, nxt[0], nxt[1])

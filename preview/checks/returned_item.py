@@ -49,8 +49,9 @@ def review_request_for_returned_item(message, recipient, ctx):
     referenced = referenced_purchases(ctx, message, recipient)
     kept = {p.sku for p in referenced if not p.returned}
     returned = [p for p in referenced if p.returned and p.sku not in kept]
-    ref = refs[0]
     for p in returned:
+        # Show the request that names this item, else the one in the body (next to the item).
+        ref = next((r for r in refs if p in r.items), None) or next((r for r in refs if r.part == "html"), refs[0])
         yield ctx.finding(
             review_request_for_returned_item, message, recipient, part=ref.part, start=ref.start, end=ref.end,
             data=[describe_entry(recipient, p.path)], copy=ref.hit.text, item=p.name, returned=returned_note(p),
