@@ -96,8 +96,9 @@ def _compile(entries: list[dict]) -> Vocabulary:
         after=re.compile(
             r"(?P<ws1>[ \t]*)(?P<comma>,?)(?P<ws2>[ \t]*)"
             + (rf"(?P<title>(?:{titles})\.?[ \t]+(?=\S))?" if titles else "(?P<title>(?!))?")
-            + r"(?P<slot>[^\n,!.?:;()\u2013\u2014]*?)[ \t]*"
-            r"(?P<punct>[,!.?:;()\u2013\u2014]|[ \t]-[ \t]|(?=\n)|$)",
+            # A dot inside a word ("contact.firstname") stays in the slot; one before a space ends it.
+            + r"(?P<slot>(?:[^\n,!.?:;()\u2013\u2014]|\.(?=\w))*?)[ \t]*"
+            r"(?P<punct>[,!?:;()\u2013\u2014]|\.(?!\w)|[ \t]-[ \t]|(?=\n)|$)",
             re.IGNORECASE,
         ),
         null_words=re.compile("|".join(null_alt) or "(?!)"),
@@ -228,16 +229,57 @@ def greetings(message, ctx) -> list[Greeting]:
     return found
 
 
-def _gaps(message, part: str) -> list[tuple[str, str]]:
-    """(path, how) of the variables of ``part`` that rendered as nothing."""
-    out = []
+@dataclass(frozen=True)
+class Gap:
+    """A variable of one part that rendered as nothing: as the template names it, and its field."""
+
+    variable: str  # "recipient.first_name", or "FirstName" for a name that is no recipient field
+    field: str | None  # the record path ("first_name"), None when it is not a recipient field
+    how: str  # "missing", "null", or "undefined" (not a recipient field at all)
+
+    def data(self, recipient: dict) -> list[str]:
+        """The evidence lines for this gap."""
+        if self.field is None:
+            return [f"{self.variable}: not a recipient field (templates read them as recipient.NAME)"]
+        return describe_paths(recipient, [self.field])
+
+
+def _gaps(message, part: str) -> list[Gap]:
+    """The variables of ``part`` that rendered as nothing, in template order, each once."""
+    out: dict[str, Gap] = {}
     for engine_part, name in message.missing:
         if _ENGINE_PART.get(engine_part, engine_part) == part:
-            out.append((name.removeprefix("recipient."), "missing"))
+            field = name.removeprefix("recipient.") if name.startswith("recipient.") else None
+            out.setdefault(name, Gap(name, field, "missing" if field else "undefined"))
     for engine_part, path in message.nulls:
         if _ENGINE_PART.get(engine_part, engine_part) == part:
-            out.append((path.removeprefix("recipient."), "null"))
-    return out
+            field = None if path == "?" else path.removeprefix("recipient.")
+            variable = f"recipient.{field}" if field else "a value"
+            out.setdefault(variable, Gap(variable, field, "null"))
+    return list(out.values())
+
+
+def _greeting_gaps(message, ctx, g: Greeting) -> list[Gap]:
+    """The gaps of the greeting ``g``: those the template writes right after its greeting word.
+
+    Empty values leave no trace in the output, so the template source is read instead; when it
+    does not tell, every gap of the part is given.
+    """
+    gaps = _gaps(message, g.part)
+    campaign = ctx.campaign
+    source = {"html": "body", "text": "text", "subject": "subject", "preheader": "preheader"}.get(g.part)
+    source = getattr(campaign, source, None) if campaign is not None and source else None
+    words = message.part_text(g.part)[g.start : g.slot_start].split()
+    if len(gaps) < 2 or g.kind != "greeting" or not source or not words:
+        return gaps
+    word = re.escape(words[0].strip(",!"))
+    windows = [source[m.end() : m.end() + 160] for m in re.finditer(rf"(?<!\w){word}(?!\w)", source, re.IGNORECASE)]
+    near = [gap for gap in gaps if any(re.search(rf"\b{re.escape(_last_name(gap.variable))}\b", w) for w in windows)]
+    return near or gaps
+
+
+def _last_name(variable: str) -> str:
+    return [p for p in re.split(r"[.\[\]]", variable) if p][-1]
 
 
 def _brand(ctx) -> frozenset:
@@ -369,13 +411,13 @@ def empty_greeting(message, recipient, ctx):
             continue
         # A vocative's evidence is the whole subject or preheader: ", your picks" alone says little.
         text = message.part_text(g.part)[g.start : g.end].strip() if g.kind == "greeting" else message.part_text(g.part)
-        gaps = _gaps(message, g.part)
-        data = describe_paths(recipient, [p for p, _ in gaps])
+        gaps = _greeting_gaps(message, ctx, g)
+        data = [line for gap in gaps for line in gap.data(recipient)]
         for field in ("first_name", "last_name"):
             value = recipient.get(field)
             if isinstance(value, str) and not value.strip():
                 data.append(f"{field}: {value!r} (blank)")
-        because = f": {', '.join(p for p, _ in gaps)} rendered as nothing" if gaps else ""
+        because = f": {', '.join(gap.variable for gap in gaps)} rendered as nothing" if gaps else ""
         yield ctx.finding(empty_greeting, message, recipient, part=g.part, start=g.start, end=g.end, text=text,
                           data=data, because=because, greeting=text, where=_LABEL[g.part])
 
@@ -393,15 +435,10 @@ def empty_greeting(message, recipient, ctx):
     **_COMMON,
 )
 def missing_variable(message, recipient, ctx):
-    seen = set()
     for part in ("subject", "preheader", "from_name", "html", "text"):
-        for path, how in _gaps(message, part):
-            if (part, path) in seen:
-                continue
-            seen.add((part, path))
-            yield ctx.finding(missing_variable, message, recipient, part=part, text=f"recipient.{path}",
-                              data=describe_paths(recipient, [path]), variable=f"recipient.{path}", how=how,
-                              where=_LABEL[part])
+        for gap in _gaps(message, part):
+            yield ctx.finding(missing_variable, message, recipient, part=part, text=gap.variable,
+                              data=gap.data(recipient), variable=gap.variable, how=gap.how, where=_LABEL[part])
 
 
 @check(

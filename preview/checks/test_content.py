@@ -153,7 +153,7 @@ def _find(message, ctx) -> list[Hit]:
     doc = message.document
     if doc is not None:
         found.extend(_document_hits(message, doc, rules))
-    return _without_overlaps(found)
+    return _without_overlaps(found, message.part_text)
 
 
 def _text_part_hits(message, ctx, rules: TestRules) -> list[Hit]:
@@ -210,11 +210,12 @@ def _static(message, parts, needle: str) -> bool:
     return any(type(p) is str and needle.lower() in unquote(p).lower() for p in parts)
 
 
-def _without_overlaps(found: list[Hit]) -> list[Hit]:
+def _without_overlaps(found: list[Hit], text_of) -> list[Hit]:
     """One hit per stretch of copy and check.
 
     Overlapping hits are one ("[TEST] test email"), and so are hits that follow each other
-    ("Lorem ipsum dolor sit amet, consectetur adipiscing": one block of filler, one finding).
+    ("Lorem ipsum dolor sit amet, consectetur adipiscing": one block of filler, one finding), as
+    long as they are on one line. ``text_of(part)`` gives the text the offsets index.
     """
     kept: list[Hit] = []
     for h in found:
@@ -225,7 +226,8 @@ def _without_overlaps(found: list[Hit]) -> list[Hit]:
                 if k.text == h.text:
                     break
                 continue
-            if h.start <= k.end + 2 and k.start <= h.end + 2:
+            gap = text_of(h.part)[min(k.end, h.end) : max(k.start, h.start)]
+            if h.start <= k.end + 2 and k.start <= h.end + 2 and "\n" not in gap:
                 # The merged text is read back from the part by the finding (see _findings).
                 kept[i] = replace(k, start=min(k.start, h.start), end=max(k.end, h.end))
                 break
