@@ -27,6 +27,18 @@ MIN_FONT_PX = 12
 # Sizes of 0-1px are hiding tricks (whitespace control, hidden preview text), not reading text.
 _HIDING_PX = 2
 _LANG_TAG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{1,8})*$")
+# Template source that fills a title or an alt from a variable. A value that renders as "" leaves
+# no slot in the shared layout, so only the template source tells that it came from data.
+_TEMPLATED_TITLE = re.compile(r"<(?:mj-)?title\b[^>]*>[^<]*(?:\{\{|\{%)", re.IGNORECASE)
+_TEMPLATED_ALT = re.compile(r"""\balt\s*=\s*(?:"[^"]*(?:\{\{|\{%)|'[^']*(?:\{\{|\{%))""", re.IGNORECASE)
+
+
+def templated(ctx, name: str, pattern: re.Pattern) -> bool:
+    """Whether the campaign body fills ``name`` (a title, an alt) from a variable; once per run."""
+    key = ("accessibility.templated", name)
+    if key not in ctx.cache:
+        ctx.cache[key] = bool(pattern.search(getattr(ctx.campaign, "body", "") or ""))
+    return ctx.cache[key]
 
 
 # -- language and title ---------------------------------------------------------------------
@@ -84,7 +96,7 @@ def missing_title(message, recipient, ctx):
     if message.document is None or (message.document.title or "").strip():
         return
     detail = "The HTML has no <title>" if message.document.title is None else "The HTML <title> is empty"
-    if message.inlined_dynamic or is_slotted(message.document.layout.title):
+    if message.inlined_dynamic or is_slotted(message.document.layout.title) or templated(ctx, "title", _TEMPLATED_TITLE):
         yield ctx.finding(missing_title, message, recipient, part="html", text="<title></title>", template_level=False, detail=detail)
         return
     key = ("accessibility.title", detail)
@@ -161,7 +173,7 @@ def nameless_image_link(message, recipient, ctx):
         if fill(text, values).strip() or any(fill(alt, values).strip() for alt in alts):
             continue
         href_text = fill(href, values)
-        dynamic = is_slotted(href) or is_slotted(text) or any(is_slotted(alt) for alt in alts)
+        dynamic = is_slotted(href) or is_slotted(text) or any(is_slotted(alt) for alt in alts) or templated(ctx, "alt", _TEMPLATED_ALT)
         evidence = f'<a href="{href_text[:200]}">' + "".join('<img alt="">' for _ in alts) + "</a>"
         if dynamic or message.inlined_dynamic:
             yield ctx.finding(nameless_image_link, message, recipient, part="html", text=evidence, template_level=False, href=href_text)

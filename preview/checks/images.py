@@ -19,7 +19,7 @@ from functools import lru_cache
 from urllib.parse import unquote_to_bytes
 
 from preview.checks.check import check
-from preview.checks.links import attribute_line, body_gap, distinct
+from preview.checks.links import attribute_line, distinct, empty_from_data
 
 _COMMON = {"family": "images", "severity": "warn"}
 
@@ -125,8 +125,7 @@ def missing_alt(message, recipient, ctx):
 def missing_src(message, recipient, ctx):
     for image in _images(message):
         if not (image.src or "").strip():
-            # An src emptied by a missing value holds no slot: keep that finding per recipient.
-            static = not image.dynamic and not body_gap(message)
+            static = image.src is None or (not image.dynamic and not empty_from_data(ctx, message, "src"))
             yield image_finding(ctx, missing_src, message, recipient, image, static=static, image=f'[no src] alt="{image.alt or ""}"')
 
 

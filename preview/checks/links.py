@@ -178,12 +178,20 @@ def is_server_unsubscribe(ctx, href: str | None) -> bool:
     return bool(pattern.match(href.strip()))
 
 
-def body_gap(message) -> bool:
-    """True when some variable of the body rendered as nothing (missing or null) for this recipient.
+def empty_from_data(ctx, message, attribute: str) -> bool:
+    """Whether an empty ``attribute`` (href, src) in this render may come from recipient data.
 
-    A link whose href came out empty because of it holds no slot, so it looks static; such a
-    finding must stay with the recipient instead of being reported once for the template.
+    A value that renders as nothing leaves no slot in the shared layout, so the empty attribute
+    looks static. It is static only if the template itself writes ``attribute=""``; otherwise
+    it came from a variable (missing, null or an empty string) and the finding stays with the
+    recipient instead of being reported once for the template.
     """
+    key = ("links.literal_empty", attribute)
+    if key not in ctx.cache:
+        pattern = re.compile(rf"""\b{attribute}\s*=\s*(?:""|'')""", re.IGNORECASE)
+        ctx.cache[key] = bool(pattern.search(getattr(ctx.campaign, "body", "") or ""))
+    if not ctx.cache[key]:
+        return True
     return any(part == "body" for part, _ in message.missing) or any(part == "body" for part, _ in message.nulls)
 
 
@@ -274,8 +282,7 @@ def _judged(message, ctx, kind: str):
 @distinct
 def empty_href(message, recipient, ctx):
     for link, _ in _judged(message, ctx, "empty"):
-        # An href emptied by a missing value holds no slot: keep that finding per recipient.
-        yield link_finding(ctx, empty_href, message, recipient, link, static=not link.dynamic and not body_gap(message))
+                yield link_finding(ctx, empty_href, message, recipient, link, static=not link.dynamic and not empty_from_data(ctx, message, "href"))
 
 
 @check(

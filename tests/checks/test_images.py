@@ -56,8 +56,8 @@ def test_missing_src_bad_and_good():
 
 def test_src_emptied_by_missing_data_stays_with_the_recipient():
     body = mjml('<mj-image src="{{ recipient.attributes.photo }}" alt="Your pick" />')
-    found, _ = findings(body, [recipient("r1"), recipient("r2", attributes={"photo": LOGO})])
-    assert [f.recipient_id for f in only(found, "IMG002")] == ["r1"]
+    found, _ = findings(body, [recipient("r1"), recipient("r2", attributes={"photo": LOGO}), recipient("r3", attributes={"photo": ""})])
+    assert [f.recipient_id for f in only(found, "IMG002")] == ["r1", "r3"]
 
 
 def test_missing_width_bad_and_good():

@@ -106,9 +106,10 @@ def test_empty_href_bad_and_good():
 
 def test_href_emptied_by_missing_data_stays_with_the_recipient():
     body = link("{{ recipient.attributes.offer_url }}")
-    found, _ = findings(body, recipients=[recipient("r1"), recipient("r2", attributes={"offer_url": "https://www.acme-home.com/o/2"})])
+    recipients = [recipient("r1"), recipient("r2", attributes={"offer_url": "https://www.acme-home.com/o/2"}), recipient("r3", attributes={"offer_url": ""})]
+    found, _ = findings(body, recipients=recipients)
     empty = only(found, "LNK001")
-    assert [f.recipient_id for f in empty] == ["r1"]
+    assert [f.recipient_id for f in empty] == ["r1", "r3"]
 
 
 def test_hash_href_bad_and_good():
