@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from preview.checks.check import check
-from preview.checks.evidence import describe_entry, lookup
+from preview.checks.evidence import describe_entry, entry_of, lookup
 from preview.checks.rules import fold
 from preview.checks.visible import find, leaf_paths, shown_values
 
@@ -228,7 +228,7 @@ def internal_data_shown(message, recipient, ctx):
         seen.add(path)
         yield ctx.finding(
             internal_data_shown, message, recipient, part=shown.part, start=shown.start, end=shown.end,
-            data=[describe_entry(recipient, path)], field=path, value=shown.text,
+            data=[describe_entry(recipient, entry_of(path))], field=path, value=shown.text,
         )
 
 
