@@ -85,12 +85,11 @@ def empty_db_url(request, tmp_path) -> Iterator[str]:
 def empty_tables(engine: sa.Engine) -> None:
     """Delete every row but the default workspace (what the migration leaves)."""
     tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name != "workspaces"]
+    # DELETE, not TRUNCATE: the tables hold a few rows, and TRUNCATE of twenty tables costs
+    # PostgreSQL most of a second (new files for each) where DELETE takes milliseconds.
     with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.exec_driver_sql(f"TRUNCATE {', '.join(t.name for t in tables)} RESTART IDENTITY CASCADE")
-        else:
-            for table in tables:
-                connection.execute(table.delete())
+        for table in tables:
+            connection.execute(table.delete())
         connection.execute(sa.delete(Workspace).where(Workspace.slug != DEFAULT_WORKSPACE))
 
 
