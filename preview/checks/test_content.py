@@ -214,8 +214,9 @@ def _without_overlaps(found: list[Hit], text_of) -> list[Hit]:
     """One hit per stretch of copy and check.
 
     Overlapping hits are one ("[TEST] test email"), and so are hits that follow each other
-    ("Lorem ipsum dolor sit amet, consectetur adipiscing": one block of filler, one finding), as
-    long as they are on one line. ``text_of(part)`` gives the text the offsets index.
+    ("TODO XX%"), or filler anywhere in one block ("Lorem ipsum dolor sit amet, ... ullamco
+    laboris": one paragraph of filler, one finding). ``text_of(part)`` gives the text the
+    offsets index; hits on different lines stay apart.
     """
     kept: list[Hit] = []
     for h in found:
@@ -227,7 +228,8 @@ def _without_overlaps(found: list[Hit], text_of) -> list[Hit]:
                     break
                 continue
             gap = text_of(h.part)[min(k.end, h.end) : max(k.start, h.start)]
-            if h.start <= k.end + 2 and k.start <= h.end + 2 and "\n" not in gap:
+            near = len(gap) <= 2 or h.check == "filler-text"  # a paragraph of filler is one finding
+            if near and "\n" not in gap:
                 # The merged text is read back from the part by the finding (see _findings).
                 kept[i] = replace(k, start=min(k.start, h.start), end=max(k.end, h.end))
                 break
