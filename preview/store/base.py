@@ -59,6 +59,9 @@ class Base(DeclarativeBase):
         list: Json,
         dt.datetime: UtcDateTime(),
         dt.date: sa.Date(),
+        # Spelled out: SQLAlchemy 2.0 maps float to Float, 2.1 to Double, and the migration
+        # must match whichever version is installed.
+        float: sa.Double(),
     }
 
 
