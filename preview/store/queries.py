@@ -106,6 +106,15 @@ def segment_counts(session: Session, workspace: WorkspaceRef = None) -> dict[str
     return dict(rows)
 
 
+def list_recipients(session: Session, workspace: WorkspaceRef = None, *, after_id: int | None = None, limit: int = 50, where=None) -> list[Recipient]:
+    """One page of recipients in a stable order; pass the last ``id`` seen as ``after_id`` for the next."""
+    ws = get_workspace(session, workspace)
+    query = sa.select(Recipient).where(*_filters(ws.id, where))
+    if after_id is not None:
+        query = query.where(Recipient.id > after_id)
+    return list(session.scalars(query.order_by(Recipient.id).limit(limit)))
+
+
 def get_recipient(session: Session, workspace: WorkspaceRef, external_id: str) -> Recipient | None:
     """The recipient whose record ``id`` is ``external_id`` in ``workspace``, or None."""
     ws = get_workspace(session, workspace)

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from preview.checks.model import Finding as CheckFinding
 from preview.contract.errors import InputError
 from preview.pipeline import CheckRun, RecipientResult
-from preview.report import Report
+from preview.report import SCHEMA_VERSION, Report
 from preview.store import queries
 from preview.store.base import utcnow
 from preview.store.models import CampaignVersion, Finding, Run, RunRecipient
@@ -227,6 +227,24 @@ def finding_counts(session: Session, run: Run) -> dict:
         by_severity[severity] += n
         by_family[family] = by_family.get(family, 0) + n
     return {"severity": by_severity, "family": dict(sorted(by_family.items()))}
+
+
+def report_dict(session: Session, run: Run) -> dict:
+    """The stored run as the check report of findings.schema.json (what ``check --format json``
+    prints), with each finding's store ``id`` and ``review_state`` added."""
+    version = run.campaign_version
+    campaign = {"name": version.campaign.name, "template": version.filename}
+    if run.params.get("send_date"):
+        campaign["send_date"] = run.params["send_date"]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "campaign": campaign,
+        "verdict": run.verdict or "pass",
+        "recipients_checked": run.recipients_checked,
+        "counts": finding_counts(session, run),
+        "findings": [f.to_dict() for f in session.scalars(findings_query(run))],
+        "errors": list(run.errors or []),
+    }
 
 
 def run_recipients_query(run: Run, verdict: str | None = None) -> sa.Select:

@@ -80,3 +80,10 @@ def test_empty_database_has_no_recipients(session):
 def test_batch_size_must_be_positive(session):
     with pytest.raises(ValueError):
         list(queries.iter_records(session, batch_size=0))
+
+
+def test_list_recipients_pages_by_key(session, audience):
+    first = queries.list_recipients(session, limit=4)
+    rest = queries.list_recipients(session, after_id=first[-1].id, limit=4)
+    assert [r.external_id for r in first + rest] == [r["id"] for r in audience]
+    assert [r.external_id for r in queries.list_recipients(session, where=Recipient.is_seed.is_(True))] == ["r3"]

@@ -143,3 +143,17 @@ def test_deleting_a_run_deletes_its_recipients_and_findings(session, version, au
     session.commit()
     assert session.scalar(sa.select(sa.func.count()).select_from(Finding)) == 0
     assert session.scalar(sa.select(sa.func.count()).select_from(RunRecipient)) == 0
+
+
+def test_a_stored_run_reads_back_as_a_valid_check_report(session, version, audience):
+    from preview.contract.schema import validator
+
+    run, report = _execute(session, version, audience)
+    stored = runs.report_dict(session, run)
+    assert list(validator("findings").iter_errors(stored)) == []
+    expected = report.to_dict()
+    for key in ("schema_version", "verdict", "recipients_checked", "counts", "errors"):
+        assert stored[key] == expected[key], key
+    assert stored["campaign"] == {"name": "Winter collection", "template": "winter.mjml"}
+    assert sorted(f["message"] for f in stored["findings"]) == sorted(f["message"] for f in expected["findings"])
+    assert {f["review_state"] for f in stored["findings"]} == {"open"}
