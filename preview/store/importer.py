@@ -99,7 +99,11 @@ def import_rows(session: Session, rows: Iterable[Row], workspace=None, *, replac
         _write(session, ws.id, batch, result)
         seen.update(r["id"] for r in batch)
     if replace:
+        if not seen:
+            raise InputError("no recipients to import: --replace would delete the whole audience", field="replace")
         result.deleted = _delete_absent(session, ws.id, seen, batch_size)
+    # The writes above bypass the ORM; objects the session already holds must be read again.
+    session.expire_all()
     return result
 
 

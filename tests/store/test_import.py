@@ -197,3 +197,21 @@ def test_records_given_in_code_are_validated_with_their_index(session):
     with pytest.raises(InputError) as err:
         import_records(session, [recipient("a"), {"id": "b"}], source="demo")
     assert (err.value.location, err.value.field) == ("demo[1]", "email")
+
+
+def test_replace_with_an_empty_file_is_refused_rather_than_emptying_the_audience(session, tmp_path):
+    import_records(session, [recipient("a")])
+    session.commit()
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n")
+    with pytest.raises(InputError, match="would delete the whole audience"):
+        import_file(session, empty, replace=True)
+    session.rollback()
+    assert queries.count_recipients(session) == 1
+
+
+def test_objects_loaded_before_a_reimport_show_the_new_data(session):
+    import_records(session, [recipient("a", first_name="Old")])
+    before = queries.get_recipient(session, None, "a")
+    import_records(session, [recipient("a", first_name="New")])
+    assert before.first_name == "New"
