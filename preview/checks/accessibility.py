@@ -15,8 +15,8 @@ import lxml.html
 from lxml import etree
 
 from preview.checks.check import check
-from preview.checks.links import distinct, label, link_finding
-from preview.rendering.document import PREFIX, fill, is_slotted, placeholder, split_slots
+from preview.checks.links import distinct, link_finding, link_findings, per_layout
+from preview.rendering.document import fill, is_slotted, placeholder, split_slots
 
 _COMMON = {"family": "accessibility", "severity": "info"}
 
@@ -160,28 +160,37 @@ def nameless_image_link(message, recipient, ctx):
     document = message.document
     if document is None:
         return
-    layout = document.layout
-    if message.inlined_dynamic:
-        links = nameless_image_links(layout)
-    else:
-        key = ("accessibility.image_links", layout)
-        if key not in ctx.cache:
-            ctx.cache[key] = nameless_image_links(layout)
-        links = ctx.cache[key]
-    values = document.text_values
-    for href, text, alts in links:
+    from_data = templated(ctx, "alt", _TEMPLATED_ALT)
+
+    def finding(href, alts, static):
+        evidence = f'<a href="{href[:200]}">' + "".join('<img alt="">' for _ in alts) + "</a>"
+        return ctx.finding(nameless_image_link, message, None if static else recipient, part="html", text=evidence, template_level=static, href=href)
+
+    def nameless(href, text, alts, values):
         if fill(text, values).strip() or any(fill(alt, values).strip() for alt in alts):
-            continue
-        href_text = fill(href, values)
-        dynamic = is_slotted(href) or is_slotted(text) or any(is_slotted(alt) for alt in alts) or templated(ctx, "alt", _TEMPLATED_ALT)
-        evidence = f'<a href="{href_text[:200]}">' + "".join('<img alt="">' for _ in alts) + "</a>"
-        if dynamic or message.inlined_dynamic:
-            yield ctx.finding(nameless_image_link, message, recipient, part="html", text=evidence, template_level=False, href=href_text)
-            continue
-        fkey = ("accessibility.image_link_finding", href_text, len(alts))
-        if fkey not in ctx.cache:
-            ctx.cache[fkey] = ctx.finding(nameless_image_link, message, None, part="html", text=evidence, template_level=True, href=href_text)
-        yield ctx.cache[fkey]
+            return None
+        return fill(href, values)
+
+    def plan():
+        # Links with no recipient value are judged once per layout; the rest per recipient.
+        static, dynamic = [], []
+        for href, text, alts in nameless_image_links(document.layout):
+            if from_data or is_slotted(href) or is_slotted(text) or any(is_slotted(alt) for alt in alts):
+                dynamic.append((href, text, alts))
+            elif (target := nameless(href, text, alts, [])) is not None:
+                static.append(finding(target, alts, True))
+        return static, dynamic
+
+    if message.inlined_dynamic:
+        static, dynamic = [], nameless_image_links(document.layout)
+    else:
+        static, dynamic = per_layout(ctx, message, "accessibility.image_links", plan)
+    yield from static
+    values = document.text_values
+    for href, text, alts in dynamic:
+        target = nameless(href, text, alts, values)
+        if target is not None:
+            yield finding(target, alts, False)
 
 
 # -- font sizes -------------------------------------------------------------------------------
@@ -205,23 +214,35 @@ def tiny_font(message, recipient, ctx):
     if document is None:
         return
     minimum = float(ctx.option("min_font_px", MIN_FONT_PX))
-    seen = set()
-    for index, (size, snippet) in enumerate(document.font_sizes):
-        if not (_HIDING_PX <= size < minimum) or (size, snippet) in seen:
-            continue
-        seen.add((size, snippet))
-        shown = f"{size:g}"
-        # The layout's own entry says whether the text holds a recipient value (a slot).
-        parts = document.layout.font_sizes[index][1]
-        dynamic = is_slotted(parts) if isinstance(parts, tuple) else PREFIX in snippet
-        if dynamic or message.inlined_dynamic:
-            text = fill(split_slots(snippet), document.text_values) if PREFIX in snippet else snippet
-            yield ctx.finding(tiny_font, message, recipient, part="html", text=text, template_level=False, size=shown, minimum=f"{minimum:g}", snippet=text)
-            continue
-        key = ("accessibility.font", size, snippet)
-        if key not in ctx.cache:
-            ctx.cache[key] = ctx.finding(tiny_font, message, None, part="html", text=snippet, template_level=True, size=shown, minimum=f"{minimum:g}", snippet=snippet)
-        yield ctx.cache[key]
+    args = {"minimum": f"{minimum:g}"}
+
+    def small(size):
+        return _HIDING_PX <= size < minimum
+
+    if message.inlined_dynamic:
+        for size, snippet in document.font_sizes:
+            if small(size):
+                yield ctx.finding(tiny_font, message, recipient, part="html", text=snippet, template_level=False, size=f"{size:g}", snippet=snippet, **args)
+        return
+
+    def plan():
+        # Text with no recipient value is judged once per layout, for the template.
+        static, dynamic = [], []
+        for size, parts in document.layout.font_sizes:
+            if not small(size):
+                continue
+            if isinstance(parts, tuple) and is_slotted(parts):
+                dynamic.append((size, parts))
+            else:
+                snippet = parts if isinstance(parts, str) else fill(parts, [])[:60]
+                static.append(ctx.finding(tiny_font, message, None, part="html", text=snippet, template_level=True, size=f"{size:g}", snippet=snippet, **args))
+        return static, dynamic
+
+    static, dynamic = per_layout(ctx, message, "accessibility.fonts", plan)
+    yield from static
+    for size, parts in dynamic:
+        snippet = fill(parts, document.text_values)[:60]
+        yield ctx.finding(tiny_font, message, recipient, part="html", text=snippet, template_level=False, size=f"{size:g}", snippet=snippet, **args)
 
 
 # -- vague link text --------------------------------------------------------------------------
@@ -250,12 +271,14 @@ def vague_text(phrases, text: str) -> str | None:
 )
 @distinct
 def vague_link_text(message, recipient, ctx):
-    if message.document is None:
-        return
     phrases = ctx.rules.phrases("vague_link_text")
-    for link in message.document.links:
-        if link.text and link.href is not None and vague_text(phrases, link.text):
-            yield link_finding(ctx, vague_link_text, message, recipient, link, static=not link.dynamic, label=label(link))
+
+    def judge(links, static):
+        for link in links:
+            if link.text and link.href is not None and vague_text(phrases, link.text):
+                yield link_finding(ctx, vague_link_text, message, recipient, link, static=static)
+
+    return link_findings(ctx, message, recipient, vague_link_text, judge)
 
 
 CHECKS = [missing_lang, nameless_image_link, tiny_font, vague_link_text, missing_title]

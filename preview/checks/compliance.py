@@ -24,7 +24,13 @@ import re
 from functools import lru_cache
 
 from preview.checks.check import check
-from preview.checks.links import href_problem, is_server_unsubscribe
+from preview.checks.links import (
+    filled,
+    href_problem,
+    is_server_unsubscribe,
+    per_layout,
+    split_elements,
+)
 
 _COMMON = {"family": "compliance", "severity": "block"}
 _HREF_WORD = re.compile(r"[a-z]+(?:[-_][a-z]+)*")
@@ -73,7 +79,7 @@ def _href_says_unsubscribe(words: frozenset, href: str) -> bool:
 
 
 def unsubscribe_links(message, ctx) -> list:
-    """The links of ``message`` that are its way to unsubscribe."""
+    """The links of ``message`` that are its way to unsubscribe (static ones judged once per layout)."""
     if message.document is None:
         return []
     phrases = ctx.rules.phrases("unsubscribe_phrases")
@@ -81,16 +87,24 @@ def unsubscribe_links(message, ctx) -> list:
     if words is None:
         words = frozenset(w.lower() for e in ctx.rules.entries("unsubscribe_phrases") for w in e.get("href_words", ()))
         ctx.cache["compliance.href_words"] = words
-    found = []
-    for link in message.document.links:
+
+    def says_unsubscribe(link) -> bool:
         href = link.href or ""
-        if (
+        return (
             is_server_unsubscribe(ctx, href)
-            or (link.text and _says_unsubscribe(phrases, link.text))
-            or (href and _href_says_unsubscribe(words, href))
-        ):
-            found.append(link)
-    return found
+            or bool(link.text and _says_unsubscribe(phrases, link.text))
+            or bool(href and _href_says_unsubscribe(words, href))
+        )
+
+    if message.inlined_dynamic:
+        return [link for link in message.document.links if says_unsubscribe(link)]
+
+    def plan():
+        static, dynamic = split_elements(message, "links")
+        return [link for link in static if says_unsubscribe(link)], dynamic
+
+    static, dynamic = per_layout(ctx, message, "compliance.unsubscribe", plan)
+    return static + [link for link in filled(message.document, "links", dynamic) if says_unsubscribe(link)]
 
 
 def works(ctx, link) -> bool:
@@ -146,32 +160,34 @@ def broken_unsubscribe_link(message, recipient, ctx):
 # -- postal address -----------------------------------------------------------------------------
 
 
-def address_patterns(ctx) -> list[re.Pattern]:
+def address_patterns(ctx) -> tuple:
     """The compiled patterns of ``rules/postal_address.yaml``."""
     patterns = ctx.cache.get("compliance.address_patterns")
     if patterns is None:
-        patterns = [re.compile(e["pattern"]) for e in ctx.rules.entries("postal_address") if e.get("pattern")]
+        patterns = tuple(re.compile(e["pattern"]) for e in ctx.rules.entries("postal_address") if e.get("pattern"))
         ctx.cache["compliance.address_patterns"] = patterns
     return patterns
 
 
-def has_address(text: str, patterns) -> bool:
+@lru_cache(maxsize=4096)
+def has_address(text: str, patterns: tuple) -> bool:
     """True when ``text`` holds something that looks like a postal address."""
     return any(p.search(text) for p in patterns)
 
 
 def body_has_address(message, ctx) -> bool:
-    """Whether the body shows a postal address; judged once per layout when the static text has one."""
+    """Whether the email shows a postal address. The layout's static text is searched once per
+    run; per recipient only the recipient's own values (and an own plain-text part) are."""
     patterns = address_patterns(ctx)
-    layout = message.document.layout
-    if not message.inlined_dynamic:  # a layout of its own per recipient is not worth keeping
-        key = ("compliance.address", layout)
-        if key not in ctx.cache:
-            # Recipient values only add text, so an address in the static text is there for everyone.
-            ctx.cache[key] = has_address("\x00".join(p for p in layout.text if type(p) is str), patterns)
-        if ctx.cache[key]:
-            return True
-    return has_address(message.body_text, patterns) or bool(message.text_part and has_address(message.text_part, patterns))
+    document = message.document
+    if message.inlined_dynamic:
+        found = has_address(message.body_text, patterns)
+    else:
+        # Values only add text: an address in the static text is there for every recipient.
+        static = per_layout(ctx, message, "compliance.address", lambda: has_address("\x00".join(p for p in document.layout.text if type(p) is str), patterns))
+        values = document.text_values
+        found = static or any(has_address(values[slot], patterns) for _, _, slot in document.text_spans)
+    return found or bool(message.text_part and has_address(message.text_part, patterns))
 
 
 @check(

@@ -27,6 +27,7 @@ from functools import lru_cache
 from preview.checks.check import check
 from preview.checks.compliance import same_for_everyone
 from preview.checks.images import is_pixel
+from preview.checks.links import per_layout
 
 _COMMON = {"family": "deliverability", "severity": "warn"}
 
@@ -124,6 +125,7 @@ def long_subject(message, recipient, ctx):
         yield ctx.finding(long_subject, message, recipient, part="subject", start=0, end=len(subject), length=len(subject), limit=limit)
 
 
+@lru_cache(maxsize=4096)
 def caps_span(subject: str) -> tuple[int, int] | None:
     """Where ``subject`` shouts: the whole subject when most letters are capitals, or the first
     run of three capitalised words; None when it does not."""
@@ -229,14 +231,12 @@ def phrase_matches(spam: SpamRules, text: str) -> tuple:
     return tuple(sorted(found, key=lambda m: m[2]))
 
 
-def _spam_finding(ctx, message, recipient, part, start, end, rule_id, reason, matched, static_key=None):
-    if static_key is None:
-        return ctx.finding(spam_phrasing, message, recipient, part=part, start=start, end=end, phrase=matched, reason=reason, rule=rule_id)
-    finding = ctx.cache.get(static_key)
-    if finding is None:
-        finding = ctx.finding(spam_phrasing, message, None, part=part, start=start, end=end, template_level=True, phrase=matched, reason=reason, rule=rule_id)
-        ctx.cache[static_key] = finding
-    return finding
+def _spam_finding(ctx, message, recipient, part, start, end, rule_id, reason, matched, static=None):
+    """A DLV006 finding; ``static`` None lets the text's lineage decide template or recipient."""
+    return ctx.finding(
+        spam_phrasing, message, None if static else recipient, part=part, start=start, end=end,
+        template_level=static, phrase=matched, reason=reason, rule=rule_id,
+    )
 
 
 @check(
@@ -256,39 +256,48 @@ def spam_phrasing(message, recipient, ctx):
     if not phrases:
         return
     for part in ("subject", "preheader"):
-        seen = set()
-        for rule_id, reason, start, end, matched in phrase_matches(phrases, message.part_text(part)):
-            if rule_id not in seen:
-                seen.add(rule_id)
-                yield _spam_finding(ctx, message, recipient, part, start, end, rule_id, reason, matched)
+        yield from _first_per_rule(ctx, message, recipient, part, phrase_matches(phrases, message.part_text(part)), None)
     if message.text_part is not None:
-        seen = set()
-        for rule_id, reason, start, end, matched in phrase_matches(phrases, message.text_part):
-            if rule_id not in seen:
-                seen.add(rule_id)
-                yield _spam_finding(ctx, message, recipient, "text", start, end, rule_id, reason, matched)
+        yield from _first_per_rule(ctx, message, recipient, "text", phrase_matches(phrases, message.text_part), None)
     if message.document is not None:
         yield from _body_spam(message, recipient, ctx, phrases)
 
 
-def _body_spam(message, recipient, ctx, phrases):
-    """Spam phrases of the visible text, scanned piece by piece: the layout's static text once
-    per run (memoised), and only the recipient's own values per recipient. A phrase that runs
-    across a static text and a value is not seen; that trade keeps per-recipient work tiny."""
+def _body_spam(message, recipient, ctx, spam):
+    """Spam phrases of the visible text: the layout's static text is scanned once per layout
+    (template findings), and per recipient only the recipient's own values are. A phrase that
+    runs across static text and a value is not seen; that trade keeps per-recipient work tiny."""
     document = message.document
+    if message.inlined_dynamic:
+        yield from _first_per_rule(ctx, message, recipient, "html", phrase_matches(spam, message.body_text), None)
+        return
+
+    def plan():
+        found, seen, offset = [], set(), 0
+        values = document.text_values
+        for piece in document.layout.text:
+            text = piece if type(piece) is str else values[piece]
+            if type(piece) is str:
+                for rule_id, reason, start, end, matched in phrase_matches(spam, text):
+                    if rule_id not in seen:
+                        seen.add(rule_id)
+                        found.append(_spam_finding(ctx, message, None, "html", offset + start, offset + end, rule_id, reason, matched, static=True))
+            offset += len(text)
+        return found
+
+    yield from per_layout(ctx, message, "deliverability.spam", plan)
     values = document.text_values
+    for span_start, _, slot in document.text_spans:
+        shifted = [(r, why, span_start + a, span_start + b, m) for r, why, a, b, m in phrase_matches(spam, values[slot])]
+        yield from _first_per_rule(ctx, message, recipient, "html", shifted, None)
+
+
+def _first_per_rule(ctx, message, recipient, part, matches, static):
     seen = set()
-    offset = 0
-    for piece in document.layout.text:
-        static = type(piece) is str
-        text = piece if static else values[piece]
-        for rule_id, reason, start, end, matched in phrase_matches(phrases, text):
-            if rule_id in seen:
-                continue
+    for rule_id, reason, start, end, matched in matches:
+        if rule_id not in seen:
             seen.add(rule_id)
-            key = ("deliverability.spam", piece, start) if static and not message.inlined_dynamic else None
-            yield _spam_finding(ctx, message, recipient, "html", offset + start, offset + end, rule_id, reason, matched, key)
-        offset += len(text)
+            yield _spam_finding(ctx, message, recipient, part, start, end, rule_id, reason, matched, static=static)
 
 
 # -- images versus text -----------------------------------------------------------------------
@@ -314,8 +323,12 @@ def image_only(message, recipient, ctx):
     limit = int(ctx.option("image_only_text_chars", IMAGE_ONLY_TEXT_CHARS))
     if len(text) >= limit:
         return
-    images = sum(1 for image in message.document.images if not is_pixel(image))
-    words = len(_WORD.findall(text))
+    document = message.document
+    images = per_layout(ctx, message, "deliverability.images", lambda: sum(1 for image in document.layout.images if not is_pixel(image)))
+    # Words of the static text once per layout, plus the recipient's own values.
+    static_words = per_layout(ctx, message, "deliverability.words", lambda: sum(len(_WORD.findall(p)) for p in document.layout.text if type(p) is str))
+    values = document.text_values
+    words = static_words + sum(len(_WORD.findall(values[slot])) for _, _, slot in document.text_spans)
     if not images or words >= images * float(ctx.option("image_only_words_per_image", IMAGE_ONLY_WORDS_PER_IMAGE)):
         return
     args = {"images": images, "chars": len(text), "words": words}

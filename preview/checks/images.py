@@ -19,7 +19,7 @@ from functools import lru_cache
 from urllib.parse import unquote_to_bytes
 
 from preview.checks.check import check
-from preview.checks.links import attribute_line, distinct, empty_from_data
+from preview.checks.links import attribute_line, distinct, element_findings, empty_from_data
 
 _COMMON = {"family": "images", "severity": "warn"}
 
@@ -73,22 +73,26 @@ def data_uri_bytes(src: str) -> int | None:
 
 
 def image_finding(ctx, spec_check, message, recipient, img, *, static: bool, **args):
-    """A finding about image ``img``; when ``static`` it is built once per run and reported once."""
+    """A finding about image ``img``: template-level when ``static``, else this recipient's."""
     args.setdefault("image", image_label(img))
-    line = attribute_line(ctx, "src", img.src)
-    # A value inlined into the layout (not in a slot) can sit in markup that looks static.
-    if not static or message.inlined_dynamic:
-        return ctx.finding(spec_check, message, recipient, part="html", text=tag(img), line=line, template_level=False, **args)
-    key = ("images.finding", spec_check.spec.code, img.src, img.alt, img.width, img.height, img.line)
-    finding = ctx.cache.get(key)
-    if finding is None:
-        finding = ctx.finding(spec_check, message, None, part="html", text=tag(img), line=line, template_level=True, **args)
-        ctx.cache[key] = finding
-    return finding
+    return ctx.finding(
+        spec_check, message, None if static else recipient, part="html", text=tag(img),
+        line=attribute_line(ctx, "src", img.src), template_level=static, **args,
+    )
 
 
-def _images(message):
-    return message.document.images if message.document else ()
+def image_findings(ctx, message, recipient, spec_check, test, force_dynamic=None, **args) -> list:
+    """Findings of ``spec_check`` on every image for which ``test(image)`` is true (a dict of
+    extra args, or True); static images are judged once per layout."""
+
+    def judge(images, static):
+        for image in images:
+            verdict = test(image)
+            if verdict:
+                extra = verdict if isinstance(verdict, dict) else {}
+                yield image_finding(ctx, spec_check, message, recipient, image, static=static, **args, **extra)
+
+    return element_findings(ctx, message, recipient, spec_check, judge, "images", force_dynamic)
 
 
 @check(
@@ -105,9 +109,7 @@ def _images(message):
 )
 @distinct
 def missing_alt(message, recipient, ctx):
-    for image in _images(message):
-        if image.alt is None and image.src and not is_pixel(image):
-            yield image_finding(ctx, missing_alt, message, recipient, image, static=not image.dynamic)
+    return image_findings(ctx, message, recipient, missing_alt, lambda image: image.alt is None and image.src and not is_pixel(image))
 
 
 @check(
@@ -123,10 +125,12 @@ def missing_alt(message, recipient, ctx):
 )
 @distinct
 def missing_src(message, recipient, ctx):
-    for image in _images(message):
-        if not (image.src or "").strip():
-            static = image.src is None or (not image.dynamic and not empty_from_data(ctx, message, "src"))
-            yield image_finding(ctx, missing_src, message, recipient, image, static=static, image=f'[no src] alt="{image.alt or ""}"')
+    from_data = empty_from_data(ctx, "src")
+    return image_findings(
+        ctx, message, recipient, missing_src,
+        lambda image: not (image.src or "").strip() and {"image": f'[no src] alt="{image.alt or ""}"'},
+        force_dynamic=lambda image: from_data and image.src is not None and not image.src.strip(),
+    )
 
 
 @check(
@@ -143,9 +147,7 @@ def missing_src(message, recipient, ctx):
 )
 @distinct
 def missing_width(message, recipient, ctx):
-    for image in _images(message):
-        if not (image.width or "").strip() and image.src:
-            yield image_finding(ctx, missing_width, message, recipient, image, static=not image.dynamic)
+    return image_findings(ctx, message, recipient, missing_width, lambda image: not (image.width or "").strip() and image.src)
 
 
 @check(
@@ -164,14 +166,12 @@ def missing_width(message, recipient, ctx):
 def image_over_budget(message, recipient, ctx):
     budget = int(ctx.option("image_max_bytes", IMAGE_MAX_BYTES))
     known = ctx.option("image_sizes", {}) or {}
-    for image in _images(message):
-        if not image.src:
-            continue
-        size = data_uri_bytes(image.src)
-        if size is None:
-            size = known.get(image.src)
-        if size is not None and int(size) > budget:
-            yield image_finding(ctx, image_over_budget, message, recipient, image, static=not image.dynamic, size=int(size), budget=budget)
+
+    def over(image):
+        size = (data_uri_bytes(image.src) or known.get(image.src)) if image.src else None
+        return size is not None and int(size) > budget and {"size": int(size), "budget": budget}
+
+    return image_findings(ctx, message, recipient, image_over_budget, over)
 
 
 @check(
@@ -187,9 +187,7 @@ def image_over_budget(message, recipient, ctx):
 )
 @distinct
 def embedded_data_image(message, recipient, ctx):
-    for image in _images(message):
-        if image.src and re.match(r"\s*data:", image.src, re.IGNORECASE):
-            yield image_finding(ctx, embedded_data_image, message, recipient, image, static=not image.dynamic)
+    return image_findings(ctx, message, recipient, embedded_data_image, lambda image: image.src and re.match(r"\s*data:", image.src, re.IGNORECASE))
 
 
 CHECKS = [missing_alt, missing_src, missing_width, image_over_budget, embedded_data_image]

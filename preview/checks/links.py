@@ -13,6 +13,7 @@ the ``personalization-gap`` family's business and are not judged as URLs here.
 from __future__ import annotations
 
 import re
+import weakref
 from functools import lru_cache, wraps
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -20,6 +21,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from preview.checks.check import check
 from preview.checks.evidence import describe_entry
+from preview.rendering.document import Image, ImageSlots, Link, LinkSlots, fill, is_slotted
 
 _COMMON = {"family": "links", "severity": "warn"}
 
@@ -178,21 +180,126 @@ def is_server_unsubscribe(ctx, href: str | None) -> bool:
     return bool(pattern.match(href.strip()))
 
 
-def empty_from_data(ctx, message, attribute: str) -> bool:
-    """Whether an empty ``attribute`` (href, src) in this render may come from recipient data.
+def empty_from_data(ctx, attribute: str) -> bool:
+    """Whether an empty ``attribute`` (href, src) can only have come from recipient data.
 
     A value that renders as nothing leaves no slot in the shared layout, so the empty attribute
-    looks static. It is static only if the template itself writes ``attribute=""``; otherwise
-    it came from a variable (missing, null or an empty string) and the finding stays with the
-    recipient instead of being reported once for the template.
+    looks static. Unless the template itself writes ``attribute=""``, it came from a variable
+    (missing, null or an empty string), and the finding stays with the recipient instead of
+    being reported once for the template.
     """
     key = ("links.literal_empty", attribute)
     if key not in ctx.cache:
         pattern = re.compile(rf"""\b{attribute}\s*=\s*(?:""|'')""", re.IGNORECASE)
-        ctx.cache[key] = bool(pattern.search(getattr(ctx.campaign, "body", "") or ""))
-    if not ctx.cache[key]:
-        return True
-    return any(part == "body" for part, _ in message.missing) or any(part == "body" for part, _ in message.nulls)
+        ctx.cache[key] = not pattern.search(getattr(ctx.campaign, "body", "") or "")
+    return ctx.cache[key]
+
+
+def per_layout(ctx, message, key, build):
+    """``build()`` memoised per shared layout: work on the template's static markup is done once
+    per run. A message whose values are inlined into its layout (a layout of its own) is not
+    memoised, so the cache cannot grow with the audience."""
+    if message.inlined_dynamic:
+        return build()
+    cache_key = (key, message.document.layout)
+    if cache_key not in ctx.cache:
+        ctx.cache[cache_key] = build()
+    return ctx.cache[cache_key]
+
+
+def unique(findings) -> list:
+    """``findings`` without repeats: three identical "#" links are one template finding."""
+    seen, out = set(), []
+    for finding in findings:
+        if finding.key not in seen:
+            seen.add(finding.key)
+            out.append(finding)
+    return out
+
+
+def fill_link(slots: LinkSlots, values: list[str]) -> Link:
+    """One recipient's :class:`Link` from the slotted link of the layout."""
+    return Link(
+        href=None if slots.href is None else fill(slots.href, values),
+        text=fill(slots.text, values), has_image=slots.has_image, dynamic=True, line=slots.line,
+    )
+
+
+def fill_image(slots: ImageSlots, values: list[str]) -> Image:
+    """One recipient's :class:`Image` from the slotted image of the layout."""
+    return Image(
+        src=None if slots.src is None else fill(slots.src, values),
+        alt=None if slots.alt is None else fill(slots.alt, values),
+        width=slots.width, height=slots.height, in_link=slots.in_link, dynamic=True, line=slots.line,
+    )
+
+
+def _slotted(slots) -> bool:
+    if isinstance(slots, LinkSlots):
+        return is_slotted(slots.href) or is_slotted(slots.text)
+    return is_slotted(slots.src) or is_slotted(slots.alt)
+
+
+def split_elements(message, kind: str, force_dynamic=None) -> tuple[list, list]:
+    """``(static elements, slotted elements)`` of the message's layout, for ``kind`` ``links`` or
+    ``images``: static ones are the same for everyone; slotted ones hold recipient values (or
+    ``force_dynamic`` says they may)."""
+    static, dynamic = [], []
+    built = getattr(message.document, kind)
+    for index, slots in enumerate(getattr(message.document.layout, kind)):
+        if _slotted(slots) or (force_dynamic and force_dynamic(built[index])):
+            dynamic.append(slots)
+        else:
+            static.append(built[index])
+    return static, dynamic
+
+
+def element_findings(ctx, message, recipient, spec_check, judge, kind: str = "links", force_dynamic=None) -> list:
+    """The findings of ``judge(elements, static)`` over the message's links (or images).
+
+    Static elements are judged once per layout and their findings (template-level) reused for
+    every recipient; only elements holding recipient values are judged per recipient. This is
+    what keeps the per-recipient cost of these checks tiny.
+    """
+    document = message.document
+    if document is None:
+        return []
+    if message.inlined_dynamic:  # values sit in markup that looks static: trust nothing
+        return list(judge(getattr(document, kind), False))
+
+    def plan():
+        static, dynamic = split_elements(message, kind, force_dynamic)
+        return unique(judge(static, True)), dynamic
+
+    static_findings, dynamic = per_layout(ctx, message, (kind, spec_check.spec.code), plan)
+    if not dynamic:
+        return static_findings
+    return [*static_findings, *judge(filled(document, kind, dynamic), False)]
+
+
+# Per document, the slotted links and images filled with its values: a dozen checks read them.
+_FILLED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def filled(document, kind: str, slotted: list) -> list:
+    """The recipient's own :class:`Link` (or :class:`Image`) objects for ``slotted``, made once
+    per document however many checks ask."""
+    memo = _FILLED.get(document)
+    if memo is None:
+        memo = _FILLED[document] = {}
+    out = []
+    for slots in slotted:  # slots belong to the document's layout, so id() is stable here
+        element = memo.get(id(slots))
+        if element is None:
+            values = document.text_values
+            element = memo[id(slots)] = fill_link(slots, values) if kind == "links" else fill_image(slots, values)
+        out.append(element)
+    return out
+
+
+def link_findings(ctx, message, recipient, spec_check, judge, force_dynamic=None) -> list:
+    """:func:`element_findings` over the message's links."""
+    return element_findings(ctx, message, recipient, spec_check, judge, "links", force_dynamic)
 
 
 def source_line(ctx, needle: str | None) -> int | None:
@@ -228,18 +335,13 @@ def anchor(link) -> str:
 
 
 def link_finding(ctx, spec_check, message, recipient, link, *, static: bool, **args):
-    """A finding about ``link``; when ``static`` it is built once per run and reported once."""
+    """A finding about ``link``: template-level when ``static``, else this recipient's."""
     args.setdefault("label", label(link))
     args.setdefault("href", link.href or "")
-    # A value inlined into the layout (not in a slot) can sit in markup that looks static.
-    if not static or message.inlined_dynamic:
-        return ctx.finding(spec_check, message, recipient, part="html", text=anchor(link), line=attribute_line(ctx, "href", link.href), template_level=False, **args)
-    key = ("links.finding", spec_check.spec.code, link.href, link.text, link.has_image, link.line)
-    finding = ctx.cache.get(key)
-    if finding is None:
-        finding = ctx.finding(spec_check, message, None, part="html", text=anchor(link), line=attribute_line(ctx, "href", link.href), template_level=True, **args)
-        ctx.cache[key] = finding
-    return finding
+    return ctx.finding(
+        spec_check, message, None if static else recipient, part="html", text=anchor(link),
+        line=attribute_line(ctx, "href", link.href), template_level=static, **args,
+    )
 
 
 def distinct(func):
@@ -257,12 +359,19 @@ def distinct(func):
     return wrapper
 
 
-def _judged(message, ctx, kind: str):
-    """The links of ``message`` whose href has problem ``kind``, with the problem's detail."""
-    for link in message.document.links if message.document else ():
-        problem = href_problem(link.href)
-        if problem and problem[0] == kind and not is_server_unsubscribe(ctx, link.href):
-            yield link, problem[1]
+def problem_judge(ctx, message, recipient, spec_check, kind: str, arg: str | None = None):
+    """A judge for :func:`link_findings`: links whose href has problem ``kind``."""
+
+    def judge(links, static):
+        for link in links:
+            if is_server_unsubscribe(ctx, link.href):
+                continue
+            problem = href_problem(link.href)
+            if problem and problem[0] == kind:
+                extra = {arg: problem[1]} if arg else {}
+                yield link_finding(ctx, spec_check, message, recipient, link, static=static, **extra)
+
+    return judge
 
 
 # -- checks -----------------------------------------------------------------------------------
@@ -281,8 +390,9 @@ def _judged(message, ctx, kind: str):
 )
 @distinct
 def empty_href(message, recipient, ctx):
-    for link, _ in _judged(message, ctx, "empty"):
-                yield link_finding(ctx, empty_href, message, recipient, link, static=not link.dynamic and not empty_from_data(ctx, message, "href"))
+    judge = problem_judge(ctx, message, recipient, empty_href, "empty")
+    from_data = empty_from_data(ctx, "href")
+    return link_findings(ctx, message, recipient, empty_href, judge, lambda link: from_data and not (link.href or "").strip())
 
 
 @check(
@@ -298,8 +408,7 @@ def empty_href(message, recipient, ctx):
 )
 @distinct
 def hash_href(message, recipient, ctx):
-    for link, _ in _judged(message, ctx, "hash"):
-        yield link_finding(ctx, hash_href, message, recipient, link, static=not link.dynamic)
+    return link_findings(ctx, message, recipient, hash_href, problem_judge(ctx, message, recipient, hash_href, "hash"))
 
 
 @check(
@@ -315,8 +424,7 @@ def hash_href(message, recipient, ctx):
 )
 @distinct
 def script_href(message, recipient, ctx):
-    for link, scheme in _judged(message, ctx, "script"):
-        yield link_finding(ctx, script_href, message, recipient, link, static=not link.dynamic, scheme=scheme)
+    return link_findings(ctx, message, recipient, script_href, problem_judge(ctx, message, recipient, script_href, "script", "scheme"))
 
 
 @check(
@@ -332,15 +440,19 @@ def script_href(message, recipient, ctx):
 )
 @distinct
 def insecure_http(message, recipient, ctx):
-    # One finding per address: a footer often repeats one http:// home page a dozen times.
-    by_href: dict[str, list] = {}
-    for link, _ in _judged(message, ctx, "http"):
-        by_href.setdefault(link.href, []).append(link)
-    for links in by_href.values():
-        first = next((link for link in links if link.text), links[0])
-        more = f" (and {len(links) - 1} more links)" if len(links) > 1 else ""
-        static = not any(link.dynamic for link in links)
-        yield link_finding(ctx, insecure_http, message, recipient, first, static=static, label=label(first) + more)
+    def judge(links, static):
+        # One finding per address: a footer often repeats one http:// home page a dozen times.
+        by_href: dict[str, list] = {}
+        for link in links:
+            problem = None if is_server_unsubscribe(ctx, link.href) else href_problem(link.href)
+            if problem and problem[0] == "http":
+                by_href.setdefault(link.href, []).append(link)
+        for group in by_href.values():
+            first = next((link for link in group if link.text), group[0])
+            more = f" (and {len(group) - 1} more links)" if len(group) > 1 else ""
+            yield link_finding(ctx, insecure_http, message, recipient, first, static=static, label=label(first) + more)
+
+    return link_findings(ctx, message, recipient, insecure_http, judge)
 
 
 @check(
@@ -356,8 +468,7 @@ def insecure_http(message, recipient, ctx):
 )
 @distinct
 def malformed_url(message, recipient, ctx):
-    for link, detail in _judged(message, ctx, "malformed"):
-        yield link_finding(ctx, malformed_url, message, recipient, link, static=not link.dynamic, detail=detail)
+    return link_findings(ctx, message, recipient, malformed_url, problem_judge(ctx, message, recipient, malformed_url, "malformed", "detail"))
 
 
 @check(
@@ -373,8 +484,7 @@ def malformed_url(message, recipient, ctx):
 )
 @distinct
 def malformed_mailto(message, recipient, ctx):
-    for link, detail in _judged(message, ctx, "mailto"):
-        yield link_finding(ctx, malformed_mailto, message, recipient, link, static=not link.dynamic, detail=detail)
+    return link_findings(ctx, message, recipient, malformed_mailto, problem_judge(ctx, message, recipient, malformed_mailto, "mailto", "detail"))
 
 
 @check(
@@ -389,8 +499,7 @@ def malformed_mailto(message, recipient, ctx):
 )
 @distinct
 def malformed_tel(message, recipient, ctx):
-    for link, detail in _judged(message, ctx, "tel"):
-        yield link_finding(ctx, malformed_tel, message, recipient, link, static=not link.dynamic, detail=detail)
+    return link_findings(ctx, message, recipient, malformed_tel, problem_judge(ctx, message, recipient, malformed_tel, "tel", "detail"))
 
 
 @check(
@@ -406,16 +515,19 @@ def malformed_tel(message, recipient, ctx):
 )
 @distinct
 def text_url_mismatch(message, recipient, ctx):
-    for link in message.document.links if message.document else ():
-        shown = shown_host(link.text) if link.text else None
-        if not shown or not link.href or is_server_unsubscribe(ctx, link.href):
-            continue
-        try:
-            target = urlsplit(link.href.strip()).hostname
-        except ValueError:
-            continue
-        if target and not same_site(shown, target):
-            yield link_finding(ctx, text_url_mismatch, message, recipient, link, static=not link.dynamic, shown=shown, target=target)
+    def judge(links, static):
+        for link in links:
+            shown = shown_host(link.text) if link.text else None
+            if not shown or not link.href or is_server_unsubscribe(ctx, link.href):
+                continue
+            try:
+                target = urlsplit(link.href.strip()).hostname
+            except ValueError:
+                continue
+            if target and not same_site(shown, target):
+                yield link_finding(ctx, text_url_mismatch, message, recipient, link, static=static, shown=shown, target=target)
+
+    return link_findings(ctx, message, recipient, text_url_mismatch, judge)
 
 
 @check(

@@ -32,7 +32,7 @@ def codes_of(found) -> list[str]:
 
 @pytest.fixture(scope="module")
 def address_patterns():
-    return [re.compile(e["pattern"]) for e in Rules().entries("postal_address")]
+    return tuple(re.compile(e["pattern"]) for e in Rules().entries("postal_address"))
 
 
 # -- unsubscribe --------------------------------------------------------------------------------
