@@ -187,7 +187,16 @@ def body_has_address(message, ctx) -> bool:
         static = per_layout(ctx, message, "compliance.address", lambda: has_address("\x00".join(p for p in document.layout.text if type(p) is str), patterns))
         values = document.text_values
         found = static or any(has_address(values[slot], patterns) for _, _, slot in document.text_spans)
-    return found or bool(message.text_part and has_address(message.text_part, patterns))
+    return found or bool(message.text_part and text_part_has_address(message, patterns))
+
+
+def text_part_has_address(message, patterns) -> bool:
+    """Whether the campaign's own plain-text part shows an address; its template chunks are
+    memoised by their text, so a personalized text part costs little per recipient."""
+    output = message.parts.get("text")
+    if output is None:
+        return has_address(message.text_part, patterns)
+    return any(has_address(output.text[c.start : c.end], patterns) for c in output.chunks)
 
 
 @check(

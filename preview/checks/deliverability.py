@@ -258,7 +258,7 @@ def spam_phrasing(message, recipient, ctx):
     for part in ("subject", "preheader"):
         yield from _first_per_rule(ctx, message, recipient, part, phrase_matches(phrases, message.part_text(part)), None)
     if message.text_part is not None:
-        yield from _first_per_rule(ctx, message, recipient, "text", phrase_matches(phrases, message.text_part), None)
+        yield from _text_part_spam(message, recipient, ctx, phrases)
     if message.document is not None:
         yield from _body_spam(message, recipient, ctx, phrases)
 
@@ -290,6 +290,29 @@ def _body_spam(message, recipient, ctx, spam):
     for span_start, _, slot in document.text_spans:
         shifted = [(r, why, span_start + a, span_start + b, m) for r, why, a, b, m in phrase_matches(spam, values[slot])]
         yield from _first_per_rule(ctx, message, recipient, "html", shifted, None)
+
+
+def _text_part_spam(message, recipient, ctx, spam):
+    """Spam phrases of the campaign's own plain-text part, chunk by chunk: template chunks are
+    memoised by their text (and their findings built once), recipient values scanned as they come."""
+    output = message.parts.get("text")
+    if output is None:
+        yield from _first_per_rule(ctx, message, recipient, "text", phrase_matches(spam, message.text_part), None)
+        return
+    seen = set()
+    for chunk in output.chunks:
+        text = output.text[chunk.start : chunk.end]
+        for rule_id, reason, start, end, matched in phrase_matches(spam, text):
+            if rule_id in seen:
+                continue
+            seen.add(rule_id)
+            if chunk.dynamic:
+                yield _spam_finding(ctx, message, recipient, "text", chunk.start + start, chunk.start + end, rule_id, reason, matched)
+                continue
+            key = ("deliverability.text_spam", text, start)
+            if key not in ctx.cache:
+                ctx.cache[key] = _spam_finding(ctx, message, None, "text", chunk.start + start, chunk.start + end, rule_id, reason, matched, static=True)
+            yield ctx.cache[key]
 
 
 def _first_per_rule(ctx, message, recipient, part, matches, static):

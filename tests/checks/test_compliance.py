@@ -106,6 +106,7 @@ def test_postal_addresses_are_recognised(text, address_patterns):
         "2 for the road: our travel mugs",
         "Top 10 way to save this winter",
         "Save 20% on the 2026 collection",
+        "Our Spring 2026 collection",  # "...ring 2026" is no street
         "Call us on 0800 123 456",
         "Hotline 8530\nMarket Street fair",  # number and street on different lines of text
     ],
