@@ -128,6 +128,12 @@ def test_address_from_recipient_data_counts():
     assert found == []
 
 
+def test_address_in_own_plain_text_part_counts():
+    text = "Hi {{ recipient.first_name }},\nAcme Home, 12 Market Street, Springfield, IL 62701\n"
+    found, _ = findings(UNSUBSCRIBE, "<mj-text>© Acme Home</mj-text>", text=text)
+    assert found == []
+
+
 # -- List-Unsubscribe ---------------------------------------------------------------------------
 
 

@@ -152,8 +152,11 @@ def test_spam_phrase_from_recipient_data_is_per_recipient():
 
 
 def test_spam_phrasing_in_own_text_part():
-    found, _ = findings(TEXT, text="Act now!!! Reply today.")
-    assert {f.part for f in found if f.code == "DLV006"} == {"text"}
+    found, _ = findings(TEXT, text="Hi {{ recipient.first_name }}, act now!!! Reply today.")
+    spam = [f for f in found if f.code == "DLV006"]
+    assert {(f.part, f.args["rule"], f.recipient_id) for f in spam} == {("text", "urgency", None), ("text", "symbols", None)}
+    found, _ = findings(TEXT, text="Hi {{ recipient.first_name }}, reply today.", recipients=[recipient("r1", first_name="Winner")])
+    assert [(f.part, f.recipient_id) for f in found if f.code == "DLV006"] == [("text", "r1")]
 
 
 # -- images versus text -------------------------------------------------------------------------

@@ -66,6 +66,7 @@ def test_bad_hrefs_are_judged(href, kind):
         "https://xn--bcher-kva.example/",
         "https://bücher.example/",
         "https://192.0.2.10/offer",
+        "https://localhost:5000/x",  # a test host is test-content TST005's business
         "https://web.archive.org/web/2020/https://www.acme-home.com/",
         "https://www.facebook.com/sharer/sharer.php?u=https://www.acme-home.com",
         "mailto:help@acme-home.com?subject=Order%20question",
