@@ -52,13 +52,25 @@ def same_for_everyone(message) -> bool:
     return not any(hit[0] == "body" for hit in message.branch_hits)
 
 
-def absence_finding(ctx, spec_check, message, recipient, **args):
-    """A finding about something the body lacks; built once when the body is the same for all."""
-    if not same_for_everyone(message):
+def absence_finding(ctx, spec_check, message, recipient, *, anywhere: bool = True, **args):
+    """A finding about something the body lacks, built once for the template when the lack is
+    everyone's: the body is the same for everyone, or the template has it nowhere (``anywhere``
+    False, judged on the template source). Otherwise it is this recipient's."""
+    if anywhere and not same_for_everyone(message):
         return ctx.finding(spec_check, message, recipient, part="html", template_level=False, **args)
     key = ("compliance.absent", spec_check.spec.code)
     if key not in ctx.cache:
         ctx.cache[key] = ctx.finding(spec_check, message, None, part="html", template_level=True, **args)
+    return ctx.cache[key]
+
+
+def in_source(ctx, name: str, test) -> bool:
+    """Whether the template source (body and plain-text part) passes ``test``; once per run."""
+    key = ("compliance.in_source", name)
+    if key not in ctx.cache:
+        campaign = ctx.campaign
+        source = (getattr(campaign, "body", "") or "") + "\n" + (getattr(campaign, "text", "") or "")
+        ctx.cache[key] = bool(test(source))
     return ctx.cache[key]
 
 
@@ -130,7 +142,8 @@ def no_unsubscribe_link(message, recipient, ctx):
     if message.document is None or not is_marketing(ctx.campaign):
         return
     if not unsubscribe_links(message, ctx):
-        yield absence_finding(ctx, no_unsubscribe_link, message, recipient)
+        anywhere = in_source(ctx, "unsubscribe", lambda source: "unsubscribe_url" in source or ctx.rules.phrases("unsubscribe_phrases").search(source) is not None)
+        yield absence_finding(ctx, no_unsubscribe_link, message, recipient, anywhere=anywhere)
 
 
 @check(
@@ -214,7 +227,8 @@ def no_postal_address(message, recipient, ctx):
     if message.document is None or not is_marketing(ctx.campaign):
         return
     if not body_has_address(message, ctx):
-        yield absence_finding(ctx, no_postal_address, message, recipient)
+        anywhere = in_source(ctx, "address", lambda source: has_address(source, address_patterns(ctx)))
+        yield absence_finding(ctx, no_postal_address, message, recipient, anywhere=anywhere)
 
 
 # -- List-Unsubscribe header data ---------------------------------------------------------------

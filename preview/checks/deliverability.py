@@ -178,7 +178,10 @@ def missing_preheader(message, recipient, ctx):
         return
     source = getattr(ctx.campaign, "preheader", None)
     if source is None:
-        if same_for_everyone(message):
+        body = getattr(ctx.campaign, "body", "") or ""
+        # No mj-preview and no hidden block anywhere in the template: nobody gets a preheader.
+        anywhere = "mj-preview" in body or re.search(r"display\s*:\s*none", body, re.IGNORECASE)
+        if same_for_everyone(message) or not anywhere:
             key = "deliverability.no_preheader"
             if key not in ctx.cache:
                 ctx.cache[key] = ctx.finding(missing_preheader, message, None, part="preheader", template_level=True, detail="The email has no preheader")

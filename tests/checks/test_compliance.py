@@ -68,6 +68,13 @@ def test_unsubscribe_missing_in_one_branch_is_per_recipient():
     assert [(f.code, f.recipient_id) for f in found] == [("CMP001", "r2")]
 
 
+def test_unsubscribe_missing_from_the_whole_template_is_reported_once():
+    body = [ADDRESS, "{% for item in recipient.recommendations %}<mj-text>{{ item.name }}</mj-text>{% endfor %}"]
+    picks = [{"sku": "S1", "name": "Wool throw"}]
+    found, _ = findings(*body, recipients=[recipient("r1", recommendations=picks), recipient("r2")])
+    assert [(f.code, f.recipient_id) for f in found] == [("CMP001", None)]
+
+
 def test_broken_unsubscribe_link_bad_and_good():
     found, _ = findings(ADDRESS, '<mj-text><a href="#">Unsubscribe</a></mj-text>')
     assert codes_of(found) == ["CMP002"]
