@@ -37,6 +37,7 @@ class CheckContext:
         check,
         message: RenderedMessage,
         recipient: dict | None,
+        /,
         *,
         part: str,
         start: int | None = None,
@@ -49,6 +50,8 @@ class CheckContext:
     ) -> Finding:
         """Build a finding of ``check`` with its evidence and data lineage.
 
+        ``check``, ``message`` and ``recipient`` are positional only, so that a check's message
+        may have an argument of any name (``{check}``, ``{message}``).
         ``start``/``end`` index ``message.part_text(part)`` (the visible text for ``html``);
         ``text`` defaults to that slice. The recipient data behind the span (lineage) is added
         to ``data``. A ``render``-scope finding on text that holds no recipient data is a
@@ -79,7 +82,7 @@ class CheckContext:
             args=args,
         )
 
-    def template_finding(self, check, *, part: str = "template", text: str | None = None, line: int | None = None, data=(), **args) -> Finding:
+    def template_finding(self, check, /, *, part: str = "template", text: str | None = None, line: int | None = None, data=(), **args) -> Finding:
         """A finding about the template itself, independent of any recipient."""
         spec: CheckSpec = check.spec if hasattr(check, "spec") else check
         severity = self.registry.severity(spec) if self.registry is not None else spec.severity

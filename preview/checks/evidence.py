@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 
 from preview.rendering.message import RenderedMessage
+from preview.rendering.projection import compact
 
 _INDEX = re.compile(r"\[(\d+)\]")
 _ENTRY = re.compile(
     r"^(orders\[\d+\]\.items\[\d+\]|life_events\[\d+\]|orders\[\d+\]|recommendations\[\d+\]"
     r"|activity\[\d+\]|attributes\.[^.\[]+|preferences\.[^.\[]+|attribute_sources\.[^.\[]+|[a-z_]+)"
 )
-_LISTS = ("life_events", "orders", "recommendations", "activity", "segments")
 
 
 def entry_of(path: str) -> str:
@@ -36,10 +36,11 @@ def lookup(record: dict, path: str):
 def describe_paths(record: dict, paths) -> list[str]:
     """One line per record entry behind ``paths``, most specific first, duplicates merged."""
     entries = list(dict.fromkeys(entry_of(p) for p in paths if p))
-    # A whole list adds nothing when one of its elements is already named.
+    # A container adds nothing when something inside it is named: the whole list of events
+    # beside one event, an order beside one of its items, ``attributes`` beside one attribute.
     entries = [
         e for e in entries
-        if not (e in _LISTS or e.endswith(".items")) or not any(o != e and o.startswith(e + "[") for o in entries)
+        if not any(o != e and (o.startswith(e + "[") or o.startswith(e + ".")) for o in entries)
     ]
     entries = [e for e in entries if not e.startswith("attribute_sources.")]
     return [describe_entry(record, e) for e in entries]
@@ -145,7 +146,14 @@ def _short(value) -> str:
 
 
 def lineage_paths(message: RenderedMessage, part: str, start: int, end: int, text: str | None = None) -> list[str]:
-    """The field paths behind ``[start, end)`` of ``part`` of ``message``: data lineage."""
+    """The field paths behind ``[start, end)`` of ``part`` of ``message``: data lineage.
+
+    For the HTML (and a plain text derived from it) that is the paths of the recipient values
+    inside the span plus those of every output chunk the sentence comes from (the conditions
+    and loops around it, the values printed in it), found by its visible text. For the other
+    parts, the chunks under the span; subject, preheader and from name had their whitespace
+    collapsed, so the span is mapped back to the raw output first.
+    """
     paths: list[str] = []
     if part in ("html", "text") and not (part == "text" and message.text_part is not None):
         body = message.parts.get("body")
@@ -155,29 +163,22 @@ def lineage_paths(message: RenderedMessage, part: str, start: int, end: int, tex
             if slot < len(message.body_slot_chunks):
                 paths.extend(body.chunks[message.body_slot_chunks[slot]].paths())
         snippet = text if text is not None else message.body_text[start:end]
-        for a, b in _locate(body.text, snippet):
-            for chunk in body.chunks_in(a, b):
+        span = body.visible.find(snippet)
+        if span is not None:
+            for chunk in body.chunks_in(*span):
                 paths.extend(chunk.paths())
         return list(dict.fromkeys(paths))
-    out = message.parts.get("text" if part == "text" else part)
+    out = message.parts.get(part)
     if out is None:
         return paths
+    if part != "text":
+        shown = message.part_text(part)
+        if shown != out.text:
+            # "Hi  Ana " was shown as "Hi Ana": count visible characters to find the raw span.
+            span = out.plain.span(len(compact(shown[:start])), len(compact(shown[:end])))
+            if span is None:
+                return paths
+            start, end = span
     for chunk in out.chunks_in(start, end):
         paths.extend(chunk.paths())
     return list(dict.fromkeys(paths))
-
-
-def _locate(source: str, snippet: str) -> list[tuple[int, int]]:
-    """Where ``snippet`` (visible text) sits in template output, tolerating tags and spacing."""
-    snippet = snippet.strip()
-    if not snippet:
-        return []
-    index = source.find(snippet)
-    if index >= 0:
-        return [(index, index + len(snippet))]
-    words = [re.escape(w) for w in snippet.split()[:12]]
-    if not words:
-        return []
-    pattern = r"(?:\s|<[^>]*>|&[#a-zA-Z0-9]+;)+".join(words)
-    match = re.search(pattern, source)
-    return [(match.start(), match.end())] if match else []

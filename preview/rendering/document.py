@@ -164,7 +164,7 @@ class Layout:
             return
         style = (el.get("style") or "").replace(" ", "").lower()
         if "display:none" in style:
-            hidden.append(el.text_content() or "")
+            hidden.append(_inline(el.text_content() or ""))
             hidden.append("\n")
             return
         block = tag in BLOCK_TAGS
@@ -181,11 +181,11 @@ class Layout:
                 size = float(match.group(1)) * (4 / 3 if match.group(2).lower() == "pt" else 1)
                 self.font_sizes.append((size, split_slots(" ".join(el.text.split()))))
         if el.text:
-            out.append(el.text)
+            out.append(_inline(el.text))
         for child in el:
             self._walk(child, out, hidden, in_link)
             if child.tail:
-                out.append(child.tail)
+                out.append(_inline(child.tail))
         if block:
             out.append("\n")
 
@@ -213,6 +213,11 @@ class Layout:
                 line=el.sourceline,
             )
         )
+
+
+def _inline(text: str) -> str:
+    """Text of an HTML text node: a line break in the source is a space on screen."""
+    return text.replace("\r", " ").replace("\n", " ") if "\n" in text or "\r" in text else text
 
 
 def _normalise(text: str) -> str:

@@ -72,9 +72,13 @@ class _Rewriter:
             self.branches.append(Branch(bid, arm, kind, lineno, self.label(lineno)))
         return bid
 
-    def arm(self, bid: int, arm: str, body: list, lineno: int) -> list:
+    def arm(self, bid: int, arm: str, body: list, lineno: int, targets: tuple = ()) -> list:
+        args = [_const(bid, lineno), _const(arm, lineno)]
+        if targets:
+            # The loop variables of this pass, so lineage can narrow the loop to its item.
+            args.append(nodes.List([nodes.Name(n, "load", lineno=lineno) for n in targets], lineno=lineno))
         return [
-            _stmt("_cp_enter", [_const(bid, lineno), _const(arm, lineno)], lineno),
+            _stmt("_cp_enter", args, lineno),
             *self.visit_list(body),
             _stmt("_cp_exit", [], lineno),
         ]
@@ -148,7 +152,7 @@ class _Rewriter:
         node.iter = _call("_cp_iter", [_const(bid, line), _call("_cp_mark", [], line), self.visit(node.iter)], line)
         if node.test is not None:
             node.test = self.visit(node.test)
-        node.body = self.arm(bid, "loop", node.body, line)
+        node.body = self.arm(bid, "loop", node.body, line, _store_names(node.target))
         node.else_ = self.arm(bid, "empty", node.else_, line)
         return node
 

@@ -13,7 +13,7 @@ import time
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from preview.rendering import limits
+from preview.rendering import limits, record
 from preview.rendering.limits import RenderLimitExceeded
 
 _current: ContextVar[Tracker | None] = ContextVar("preview_tracker", default=None)
@@ -113,15 +113,48 @@ def hook_mark() -> int:
     return len(t.reads) if t else 0
 
 
+def element_paths(value) -> list[str]:
+    """Paths of the record list elements ``value`` holds: one event, or a filtered list of them."""
+    kind = type(value)
+    if kind is record.RecordView:
+        return [value._path] if value._path.endswith("]") else []
+    if kind is list or kind is tuple:
+        return [v._path for v in value if type(v) is record.RecordView and v._path.endswith("]")]
+    return []
+
+
+def focus(reads: list[str], elements: list[str]) -> list[str]:
+    """``reads`` without the list elements that did not make it into ``elements``.
+
+    ``selectattr('type', 'equalto', 'wedding')`` reads the type of every event; only the events
+    it returned explain the output, so the others are dropped and the chosen ones added.
+    """
+    if not elements:
+        return reads
+    keep = set(elements)
+    lists = {e[: e.rindex("[")] for e in elements}
+    out = []
+    for path in reads:
+        for name in lists:
+            inside = path.startswith(name) and path[len(name) : len(name) + 1] == "["
+            if inside and path[: path.find("]", len(name)) + 1] not in keep:
+                break
+        else:
+            out.append(path)
+    out.extend(e for e in elements if e not in out)
+    return out
+
+
 def hook_cond(branch: int, arm_index: int, mark: int, value) -> bool:
     t = _current.get()
     result = bool(value)  # evaluate truthiness here so its reads count as the condition's
     if t is not None:
-        reads = t._cut(mark)
+        reads = focus(t._cut(mark), element_paths(value))
         if arm_index == 0:
             t.chains[branch] = reads
         else:
             t.chains.setdefault(branch, []).extend(reads)
+        t.tick()
     return result
 
 
@@ -135,12 +168,19 @@ def hook_iter(branch: int, mark: int, value):
     return items
 
 
-def hook_enter(branch: int, arm: str) -> None:
+def hook_enter(branch: int, arm: str, targets=None) -> None:
+    """Enter one arm of a branch; ``targets`` are a loop pass's variables (``for ev in ...``)."""
     t = _current.get()
     if t is None:
         return
     t.hits.add((branch, arm))
-    t.scope.append(tuple(dict.fromkeys(t.chains.get(branch, ()))))
+    frame = t.chains.get(branch, ())
+    if targets is not None:
+        # A loop pass: reads since the last pass belong to the loop's own ``if`` filter. Both
+        # are narrowed to this pass's item, so an event's sentence names that event alone.
+        frame = focus([*frame, *t.reads], element_paths(targets))
+        t.reads.clear()
+    t.scope.append(tuple(dict.fromkeys(frame)))
     t.tick()
 
 
@@ -161,7 +201,7 @@ def hook_inline(branch: int, value):
 def hook_assign(names: tuple, mark: int, value):
     t = _current.get()
     if t is not None:
-        reads = tuple(t._cut(mark))
+        reads = tuple(focus(t._cut(mark), element_paths(value)))
         for name in names:
             t.deferred[name] = reads
     return value
@@ -170,13 +210,17 @@ def hook_assign(names: tuple, mark: int, value):
 def hook_assign_begin() -> None:
     t = _current.get()
     if t is not None:
-        t.assign_marks.append(len(t.reads))
+        # Values printed inside {% set x %}...{% endset %} are captured, not output: whether
+        # the next output chunk holds recipient data must not depend on them.
+        t.assign_marks.append((len(t.reads), t.dynamic))
 
 
 def hook_assign_end(names: tuple) -> None:
     t = _current.get()
     if t is not None and t.assign_marks:
-        hook_assign(names, t.assign_marks.pop(), None)
+        mark, dynamic = t.assign_marks.pop()
+        hook_assign(names, mark, None)
+        t.dynamic = dynamic
 
 
 def hook_use(name: str, value):

@@ -7,6 +7,7 @@ from functools import cached_property
 
 from preview.rendering.document import Document
 from preview.rendering.lineage import Chunk
+from preview.rendering.projection import Projection
 
 # Parts of a message, as findings name them (findings.schema.json ``part``).
 TEXT_PARTS = ("subject", "preheader", "from_name", "text")
@@ -30,7 +31,18 @@ class PartOutput:
     chunks: list[Chunk] = field(default_factory=list)
 
     def chunks_in(self, start: int, end: int) -> list[Chunk]:
+        """The chunks that overlap ``[start, end)`` of :attr:`text`."""
         return [c for c in self.chunks if c.start < end and start < c.end]
+
+    @cached_property
+    def visible(self) -> Projection:
+        """Where visible text sits in this (markup) output; built on first use."""
+        return Projection(self.text, markup=True)
+
+    @cached_property
+    def plain(self) -> Projection:
+        """Where whitespace-normalised text sits in this (plain) output; built on first use."""
+        return Projection(self.text, markup=False)
 
     def is_dynamic(self, start: int, end: int) -> bool:
         return any(c.dynamic for c in self.chunks_in(start, end))

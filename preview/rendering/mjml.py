@@ -38,8 +38,14 @@ def compile_mjml(source: str) -> str:
     """HTML for MJML ``source``, or :class:`MjmlError` with the offset of the problem."""
     try:
         return mjml2html(source, include_loader=_refuse_include)
-    except (ValueError, RuntimeError) as exc:
+    except BaseException as exc:
+        # A Rust panic inside MRML reaches Python as pyo3's PanicException, which derives from
+        # BaseException: one recipient's odd value must not end the whole run.
+        if not isinstance(exc, (ValueError, RuntimeError)) and type(exc).__name__ != "PanicException":
+            raise
         message = str(exc)
+        if type(exc).__name__ == "PanicException":
+            message = f"the MJML engine failed on this input ({message})"
         match = _POSITION.search(message)
         if match:
             # MRML counts bytes of UTF-8; we count characters.
@@ -70,8 +76,8 @@ def attribute_safe(value: str) -> bool:
 def _kept_in_attribute(char: str) -> bool:
     probe = f'<mjml><mj-body><mj-section><mj-column><mj-image src="https://x.invalid/a.png" alt="{char}"/></mj-column></mj-section></mj-body></mjml>'
     try:
-        return f'alt="{char}"' in mjml2html(probe)
-    except (ValueError, RuntimeError):
+        return f'alt="{char}"' in compile_mjml(probe)
+    except MjmlError:
         return False
 
 
