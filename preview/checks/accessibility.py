@@ -15,7 +15,8 @@ import lxml.html
 from lxml import etree
 
 from preview.checks.check import check
-from preview.checks.links import distinct, link_finding, link_findings, per_layout
+from preview.checks.elements import distinct, per_layout
+from preview.checks.links import link_finding, link_findings
 from preview.rendering.document import fill, is_slotted, placeholder, split_slots
 
 _COMMON = {"family": "accessibility", "severity": "info"}

@@ -15,7 +15,8 @@ A campaign with ``transactional: true`` in its front matter (receipts, password 
 service message: the law exempts it from all of this, and so do these checks.
 
 What the body *lacks* is reported once for the template when no recipient data chose what the
-body contains (see :func:`same_for_everyone`), and per recipient otherwise.
+body contains (see :func:`same_for_everyone`) or when the template source has it nowhere, and
+per recipient otherwise (an unsubscribe link inside an ``{% if %}`` that this recipient missed).
 """
 
 from __future__ import annotations
@@ -24,13 +25,8 @@ import re
 from functools import lru_cache
 
 from preview.checks.check import check
-from preview.checks.links import (
-    filled,
-    href_problem,
-    is_server_unsubscribe,
-    per_layout,
-    split_elements,
-)
+from preview.checks.elements import filled, per_layout, split_elements
+from preview.checks.links import href_problem, is_server_unsubscribe
 
 _COMMON = {"family": "compliance", "severity": "block"}
 _HREF_WORD = re.compile(r"[a-z]+(?:[-_][a-z]+)*")

@@ -26,8 +26,8 @@ from functools import lru_cache
 
 from preview.checks.check import check
 from preview.checks.compliance import same_for_everyone
+from preview.checks.elements import per_layout
 from preview.checks.images import is_pixel
-from preview.checks.links import per_layout
 
 _COMMON = {"family": "deliverability", "severity": "warn"}
 
