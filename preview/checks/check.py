@@ -49,7 +49,9 @@ class Check:
 def check(**spec_fields) -> Callable[[Callable], Check]:
     """Decorator: turn a function into a :class:`Check` with the given spec fields."""
 
+    spec = CheckSpec(**spec_fields)  # a bad code or severity fails here, at the decorator
+
     def decorate(func: Callable) -> Check:
-        return Check(CheckSpec(**spec_fields), func)
+        return Check(spec, func)
 
     return decorate

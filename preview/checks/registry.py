@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -50,14 +51,29 @@ class Registry:
         for plugin in plugins:
             self.pm.register(plugin)
         if entry_points:
-            self.pm.load_setuptools_entrypoints(PROJECT)
+            self._load_entry_points()
         self._all = self._collect()
+
+    def _load_entry_points(self) -> None:
+        """Register every installed plugin of the ``campaign_preview`` entry-point group."""
+        for ep in importlib.metadata.entry_points(group=PROJECT):
+            if self.pm.get_plugin(ep.name) is not None or self.pm.is_blocked(ep.name):
+                continue  # the same distribution seen twice on the path
+            try:
+                plugin = ep.load()
+            except Exception as exc:
+                raise RegistryError(f"plugin {ep.name!r} ({ep.value}) could not be loaded: {type(exc).__name__}: {exc}") from exc
+            self.pm.register(plugin, name=ep.name)
 
     def _collect(self) -> list[Check]:
         by_code: dict[str, Check] = {}
         # Call each implementation ourselves so that an error can name the plugin at fault.
         for impl in self.pm.hook.campaign_preview_checks.get_hookimpls():
-            for item in impl.function() or ():
+            try:
+                returned = impl.function() or ()
+            except Exception as exc:
+                raise RegistryError(f"plugin {impl.plugin_name!r} failed to list its checks: {type(exc).__name__}: {exc}") from exc
+            for item in returned:
                 if not isinstance(item, Check):
                     raise RegistryError(f"plugin {impl.plugin_name!r} returned {item!r}, which is not a check")
                 code = item.spec.code
