@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from preview.checks.check import Check, check
@@ -42,17 +43,62 @@ _LABEL = {"subject": "subject", "preheader": "preheader", "from_name": "sender n
 
 
 @dataclass(frozen=True)
-class Vocabulary:
-    """``merge_tags.yaml`` compiled: one regex of every tag syntax, and the greeting word lists."""
+class Tag:
+    """One merge-tag syntax: its regex, how findings name it, and a literal it cannot match without."""
 
-    tags: re.Pattern | None
-    syntaxes: tuple  # the syntax entry of each named group of ``tags``
+    regex: re.Pattern
+    syntax: str
+    needs: str  # a cheap ``in`` test skips the regex on text without it
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """``merge_tags.yaml`` compiled: the tag syntaxes and the greeting word lists."""
+
+    tags: tuple  # of Tag; one regex each (one alternation of them all is many times slower)
     greeting: re.Pattern
     after: re.Pattern
-    null_words: re.Pattern
-    null_literals: tuple
+    null_words: tuple
     generic: frozenset
     field_names: frozenset
+
+    def find_tags(self, text: str) -> list[tuple]:
+        """``(start, end, token, syntax)`` of every unrendered tag in ``text``, in text order.
+
+        Where two syntaxes match one stretch ("[[FNAME]]" holds "[FNAME]"), the longer match wins.
+        """
+        if not text:
+            return []
+        hits = [
+            (m.start(), m.end(), m.group(), tag.syntax)
+            for tag in self.tags if tag.needs in text for m in tag.regex.finditer(text)
+        ]
+        if len(hits) < 2:
+            return hits
+        kept: list[tuple] = []
+        for hit in sorted(hits, key=lambda h: (h[0], -h[1])):
+            if not kept or hit[0] >= kept[-1][1]:
+                kept.append(hit)
+        return kept
+
+    def has_tag(self, text: str) -> bool:
+        return bool(self.find_tags(text))
+
+    def find_nulls(self, text: str):
+        """``(start, end, word)`` of every null spelling in ``text``, as a whole word."""
+        for word in self.null_words:
+            at = text.find(word)
+            while at >= 0:
+                end = at + len(word)
+                if not word.isalnum() or (
+                    (at == 0 or not _word_char(text[at - 1])) and (end == len(text) or not _word_char(text[end]))
+                ):
+                    yield at, end, word
+                at = text.find(word, end)
+
+
+def _word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"
 
 
 _VOCABULARIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -76,19 +122,34 @@ def _alternation(words) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
 
 
+def leading_literal(pattern: str) -> str:
+    """The literal text every match of ``pattern`` starts with ('' when it starts otherwise)."""
+    out = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern) and not pattern[i + 1].isalnum():
+            char, step = pattern[i + 1], 2
+        elif c not in ".^$*+?{}[]\\|()":
+            char, step = c, 1
+        else:
+            break
+        if pattern[i + step : i + step + 1] in ("?", "*", "{"):
+            break  # an optional character is no requirement
+        out.append(char)
+        i += step
+    return "".join(out)
+
+
 def _compile(entries: list[dict]) -> Vocabulary:
-    syntaxes = [e for e in entries if e.get("pattern")]
-    tags = re.compile("|".join(f"(?P<t{i}>{e['pattern']})" for i, e in enumerate(syntaxes))) if syntaxes else None
+    tags = tuple(
+        Tag(re.compile(e["pattern"]), str(e.get("syntax", e["id"])), leading_literal(e["pattern"]))
+        for e in entries if e.get("pattern")
+    )
     greet = _alternation(w.casefold() for w in _words(entries, "greetings"))
     titles = _alternation(w.casefold() for w in _words(entries, "titles"))
-    nulls = _words(entries, "null_words")
-    plain = [w for w in nulls if re.fullmatch(r"\w+", w)]
-    literal = tuple(w for w in nulls if w not in plain)
-    null_alt = [rf"(?<!\w){_alternation(plain)}(?!\w)"] if plain else []
-    null_alt += [re.escape(w) for w in literal]
     return Vocabulary(
         tags=tags,
-        syntaxes=tuple(syntaxes),
         # A greeting word at the start of a line, after at most a few symbols (emoji, "¡").
         greeting=re.compile(rf"^[^\w\n]{{0,6}}?(?P<greet>{greet})(?![\w'\u2019])", re.IGNORECASE | re.MULTILINE),
         # What follows a greeting word: spaces, an optional comma, a courtesy title, the name
@@ -97,12 +158,11 @@ def _compile(entries: list[dict]) -> Vocabulary:
             r"(?P<ws1>[ \t]*)(?P<comma>,?)(?P<ws2>[ \t]*)"
             + (rf"(?P<title>(?:{titles})\.?[ \t]+(?=\S))?" if titles else "(?P<title>(?!))?")
             # A dot inside a word ("contact.firstname") stays in the slot; one before a space ends it.
-            + r"(?P<slot>(?:[^\n,!.?:;()\u2013\u2014]|\.(?=\w))*?)[ \t]*"
-            r"(?P<punct>[,!?:;()\u2013\u2014]|\.(?!\w)|[ \t]-[ \t]|(?=\n)|$)",
+            # (greedy, then trimmed in find_greetings: a lazy slot costs a retry per character).
+            + r"(?P<slot>(?:[^\n,!.?:;()\u2013\u2014]+|\.(?=\w))*)",
             re.IGNORECASE,
         ),
-        null_words=re.compile("|".join(null_alt) or "(?!)"),
-        null_literals=tuple(nulls),
+        null_words=tuple(dict.fromkeys(_words(entries, "null_words"))),
         generic=frozenset(w.casefold() for w in _words(entries, "generic_names")),
         field_names=frozenset(_fold_field(w) for w in _words(entries, "field_names")),
     )
@@ -120,8 +180,7 @@ def fold_name(text: str) -> str:
 # -- greetings -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Greeting:
+class Greeting(NamedTuple):
     """One greeting (or vocative) in one part: where its name slot is and what fills it.
 
     ``kind`` is ``greeting`` ("Hi Ana,"), ``leading`` ("Ana, your picks") or ``trailing``
@@ -139,6 +198,9 @@ class Greeting:
     empty: bool
 
 
+_CLOSERS = frozenset(",!.?:;()\u2013\u2014")
+
+
 def find_greetings(text: str, part: str, vocab: Vocabulary, french: bool = False) -> list[Greeting]:
     """Every greeting in ``text`` (a part's text, lines separated by newlines)."""
     found = []
@@ -146,39 +208,61 @@ def find_greetings(text: str, part: str, vocab: Vocabulary, french: bool = False
         return found
     for m in vocab.greeting.finditer(text):
         a = vocab.after.match(text, m.end())
-        slot = a.group("slot")
-        punct = a.group("punct").strip()
         slot_start, slot_end = a.span("slot")
-        if a.group("ws1") and a.group("comma"):
+        slot = a.group("slot")
+        dash = slot.find(" - ")
+        if dash >= 0:  # "Hi Ana - welcome back"
+            slot, slot_end = slot[:dash], slot_start + dash
+        trimmed = slot.rstrip(" \t")
+        slot_end -= len(slot) - len(trimmed)
+        slot = trimmed
+        end = a.end() if dash < 0 else slot_end + 3
+        punct = text[end] if end < len(text) and text[end] in _CLOSERS else ""
+        end += len(punct)
+        ws1, comma = a.group("ws1"), a.group("comma")
+        if ws1 and comma:
             # "Hi , welcome": the space before the comma is where the name was.
             empty, slot, slot_start, slot_end = True, "", a.start("comma"), a.start("comma")
         else:
-            empty = not slot and punct in tuple(",!.?:;") and bool(a.group("ws1") or a.group("comma") or a.group("title"))
-            if empty and french and punct in "!?:;" and not a.group("comma"):
+            empty = not slot and punct in _CLOSERS and bool(ws1 or comma or a.group("title"))
+            if empty and french and punct in "!?:;" and not comma:
                 empty = False  # French typography puts a space before ! ? : ; ("Bonjour !")
-        found.append(Greeting(part, "greeting", m.start("greet"), a.end(), slot_start, slot_end, slot, empty))
+        found.append(Greeting(part, "greeting", m.start("greet"), end, slot_start, slot_end, slot, empty))
     if part in _GREETING_PARTS:
         found.extend(_vocatives(text, part, found))
     return found
 
 
-_LEADING = re.compile(r"^[^\w\n,]{0,6}?(?P<slot>[^\n,!.?:;]{0,40}?)[ \t]*,")
-_TRAILING = re.compile(r",[ \t]*(?P<slot>[^\n,!.?:;]{0,40}?)[ \t]*(?P<punct>[!.?]*)[ \t]*$")
+_STOP = re.compile(r"[\n,!.?:;]")
 
 
 def _vocatives(text: str, part: str, found: list[Greeting]) -> list[Greeting]:
-    """Vocatives of a subject or preheader: "Ana, your picks" and "Your picks, Ana!"."""
+    """Vocatives of a subject or preheader: "Ana, your picks" and "Your picks, Ana!".
+
+    A leading vocative is the text before the first comma (after a few symbols), a trailing one
+    the text after the last comma (before the closing ! . ?), each at most 40 characters of one
+    clause. String operations rather than regexes: this runs for every recipient.
+    """
     out = []
-    lead = _LEADING.match(text)
-    if lead and not any(g.start <= lead.end() for g in found):
-        slot = lead.group("slot")
-        out.append(Greeting(part, "leading", lead.start(), lead.end(), lead.start("slot"), lead.end("slot"), slot, not slot.strip()))
-    trail = _TRAILING.search(text)
+    first = text.find(",")
+    if first < 0:
+        return out
+    head = text[:first].rstrip(" \t")
+    skip = 0
+    while skip < min(6, len(head)) and not (head[skip].isalnum() or head[skip] == "_"):
+        skip += 1
+    slot = head[skip:]
+    if len(slot) <= 40 and not _STOP.search(slot) and not any(g.start <= first + 1 for g in found):
+        out.append(Greeting(part, "leading", 0, first + 1, skip, skip + len(slot), slot, not slot.strip()))
+    last = text.rfind(",")
     # The comma of "Hi Ana," or "Hello," belongs to the greeting, not to a vocative after it.
-    taken = max((g.end for g in found), default=0)
-    if trail and trail.start() >= taken:
-        slot = trail.group("slot")
-        out.append(Greeting(part, "trailing", trail.start(), trail.end(), trail.start("slot"), trail.end("slot"), slot, not slot.strip()))
+    if last >= max((g.end for g in found), default=0):
+        tail = text[last + 1 :]
+        core = tail.rstrip(" \t").rstrip("!.?").rstrip(" \t")
+        slot = core.lstrip(" \t")
+        if len(slot) <= 40 and not _STOP.search(slot):
+            begin = last + 1 + len(core) - len(slot)
+            out.append(Greeting(part, "trailing", last, len(text), begin, begin + len(slot), slot, not slot))
     return out
 
 
@@ -212,8 +296,117 @@ def is_field_name(slot: str, vocab: Vocabulary) -> bool:
     return _fold_field(bare) in vocab.field_names
 
 
+# -- the body, planned once per layout --------------------------------------------------------
+
+# Stands for a recipient value in a layout's text while it is planned: not a word character, not
+# part of any tag syntax, never in real text.
+_SLOT = "\x00"
+
+
+@dataclass(frozen=True)
+class BodyPlan:
+    """What the body's static text holds, found once per shared layout.
+
+    Offsets are in the layout's *skeleton* (its text with one ``_SLOT`` per value); each carries
+    the number of values before it, which is all it takes to move it to a recipient's text.
+    """
+
+    order: tuple  # the slot numbers in text order
+    tags: tuple  # (start, end, values_before, token, syntax) of tags in static text
+    objects: tuple  # (start, end, values_before, word) of null spellings that are never copy
+    lines: tuple  # (start, end, values_before_start, values_before_end) of lines that may greet
+    attributes: tuple  # (where, token, syntax) of tags in static link, image and preview attributes
+    slotted: tuple  # (kind, index) of the attributes that hold recipient values
+
+
+def body_plan(ctx, layout, vocab: Vocabulary) -> BodyPlan:
+    """The plan of ``layout``, kept while the renderer keeps the layout (weakly referenced)."""
+    plans = ctx.cache.setdefault("PZG:plans", weakref.WeakKeyDictionary())
+    plan = plans.get(layout)
+    if plan is None:
+        plan = plans[layout] = _plan(layout, vocab)
+    return plan
+
+
+def _plan(layout, vocab: Vocabulary) -> BodyPlan:
+    skeleton = "".join(p if type(p) is str else _SLOT for p in layout.text)
+
+    def before(pos: int) -> int:
+        return skeleton.count(_SLOT, 0, pos)
+
+    tags = tuple((a, b, before(a), token, syntax) for a, b, token, syntax in vocab.find_tags(skeleton) if _SLOT not in token)
+    objects = tuple((a, b, before(a), w) for a, b, w in vocab.find_nulls(skeleton) if not w.isalnum())
+    lines = {}
+    for m in vocab.greeting.finditer(skeleton):
+        lines[_line(skeleton, m.start())] = None
+    for m in re.finditer(rf"^[^\w\n]{{0,6}}{_SLOT}", skeleton, re.MULTILINE):  # a line a value may open
+        lines[_line(skeleton, m.start())] = None
+    attributes, slotted = [], []
+    candidates = [("hidden", 0, "preview text", layout.hidden_text)]
+    candidates += [("href", i, f"link {_flat(s.href)[:80]}", s.href) for i, s in enumerate(layout.links)]
+    candidates += [("alt", i, "image alt text", s.alt) for i, s in enumerate(layout.images)]
+    candidates += [("src", i, f"image {_flat(s.src)[:80]}", s.src) for i, s in enumerate(layout.images)]
+    for kind, index, where, parts in candidates:
+        if not parts:
+            continue
+        if any(type(p) is int for p in parts):
+            slotted.append((kind, index))
+            continue
+        text = parts[0] if kind == "alt" or kind == "hidden" else unquote(parts[0])
+        attributes.extend((where, token, syntax) for _, _, token, syntax in vocab.find_tags(text))
+    return BodyPlan(
+        order=tuple(p for p in layout.text if type(p) is not str),
+        tags=tags,
+        objects=objects,
+        lines=tuple((a, b, before(a), before(b)) for a, b in sorted(lines)),
+        attributes=tuple(attributes),
+        slotted=tuple(slotted),
+    )
+
+
+def _line(text: str, pos: int) -> tuple[int, int]:
+    end = text.find("\n", pos)
+    return text.rfind("\n", 0, pos) + 1, len(text) if end < 0 else end
+
+
+def _flat(parts) -> str:
+    return "".join(p for p in parts if type(p) is str) if parts else ""
+
+
+class Placer:
+    """Moves skeleton offsets of a plan to one recipient's body text."""
+
+    def __init__(self, plan: BodyPlan, document):
+        shift = [0]
+        values = document.text_values
+        for slot in plan.order:
+            shift.append(shift[-1] + len(values[slot]) - len(_SLOT))
+        self.shift = shift
+
+    def __call__(self, pos: int, values_before: int) -> int:
+        return pos + self.shift[values_before]
+
+
+def _body(message, ctx):
+    """(plan, placer) of ``message``'s body, or None without one; memoised for the message."""
+    memo = ctx.cache.get("PZG:body")
+    if memo is not None and memo[0] is message:
+        return memo[1]
+    doc = message.document
+    value = None
+    if doc is not None:
+        plan = body_plan(ctx, doc.layout, vocabulary(ctx))
+        value = (plan, Placer(plan, doc))
+    ctx.cache["PZG:body"] = (message, value)
+    return value
+
+
 def greetings(message, ctx) -> list[Greeting]:
-    """The greetings of ``message``, found once and shared by this family's checks."""
+    """The greetings of ``message``, found once and shared by this family's checks.
+
+    Body greetings are looked for only on the lines the layout's plan marks (a greeting word
+    or a value at the start), re-read with this recipient's values in place.
+    """
     memo = ctx.cache.get("PZG:greetings")
     if memo is not None and memo[0] is message:
         return memo[1]
@@ -222,11 +415,42 @@ def greetings(message, ctx) -> list[Greeting]:
     found = []
     for part in _GREETING_PARTS:
         found.extend(find_greetings(message.part_text(part), part, vocab, french))
-    found.extend(find_greetings(message.body_text, "html", vocab, french))
+    body = _body(message, ctx)
+    if body is not None:
+        plan, place = body
+        text = message.body_text
+        for a, b, before_a, before_b in plan.lines:
+            start, end = place(a, before_a), place(b, before_b)
+            for g in find_greetings(text[start:end], "html", vocab, french):
+                found.append(g._replace(start=g.start + start, end=g.end + start, slot_start=g.slot_start + start,
+                                        slot_end=g.slot_end + start))
     if message.text_part is not None:
         found.extend(find_greetings(message.text_part, "text", vocab, french))
     ctx.cache["PZG:greetings"] = (message, found)
     return found
+
+
+def static_finding(ctx, spec_check, message, part: str, start: int | None, end: int | None, text: str, **args):
+    """A template-level finding, built once per run and re-placed for each recipient's text.
+
+    Building a finding reads its data lineage, which is the costly part; template text has the
+    same finding for everyone, so only its offsets change from one recipient to the next.
+    """
+    key = ("PZG:static", spec_check.spec.code, part, text, tuple(sorted(args.items())))
+    finding = ctx.cache.get(key)
+    if finding is None:
+        finding = ctx.cache[key] = ctx.finding(spec_check, message, None, part=part, start=start, end=end, text=text,
+                                               template_level=True, **args)
+    if (finding.evidence.start, finding.evidence.end) != (start, end):
+        finding = replace(finding, evidence=replace(finding.evidence, start=start, end=end))
+    return finding
+
+
+def _report(ctx, spec_check, message, recipient, part: str, start: int, end: int, **args):
+    """A finding on ``[start, end)`` of ``part``: per recipient when data made it, else for the template."""
+    if message.is_dynamic(part, start, end):
+        return ctx.finding(spec_check, message, recipient, part=part, start=start, end=end, **args)
+    return static_finding(ctx, spec_check, message, part, start, end, message.part_text(part)[start:end], **args)
 
 
 @dataclass(frozen=True)
@@ -283,9 +507,13 @@ def _last_name(variable: str) -> str:
 
 
 def _brand(ctx) -> frozenset:
-    campaign = ctx.campaign
-    words = " ".join(str(getattr(campaign, k, "") or "") for k in ("from_name", "name")) if campaign else ""
-    return frozenset(w.casefold() for w in re.findall(r"\w+", words) if "{" not in w)
+    """The words of the sender and campaign names ("Hi Acme insiders" names no person); once per run."""
+    brand = ctx.cache.get("PZG:brand")
+    if brand is None:
+        campaign = ctx.campaign
+        words = " ".join(str(getattr(campaign, k, "") or "") for k in ("from_name", "name")) if campaign else ""
+        brand = ctx.cache["PZG:brand"] = frozenset(w.casefold() for w in re.findall(r"\w+", words))
+    return brand
 
 
 # -- checks ----------------------------------------------------------------------------------
@@ -305,49 +533,60 @@ def _brand(ctx) -> frozenset:
 )
 def unrendered_merge_tag(message, recipient, ctx):
     vocab = vocabulary(ctx)
-    if vocab.tags is None:
-        return
     allowed = {" ".join(str(t).split()) for t in ctx.option("allowed_merge_tags", ())}
-    texts = [(p, message.part_text(p), _LABEL[p]) for p in _TEXT_PARTS]
-    if message.document is not None:
-        texts.append(("html", message.body_text, _LABEL["html"]))
-    if message.text_part is not None:
-        texts.append(("text", message.text_part, _LABEL["text"]))
-    for part, text, where in texts:
-        for m in _tags(vocab, text, allowed):
-            yield ctx.finding(unrendered_merge_tag, message, recipient, part=part, start=m.start(), end=m.end(),
-                              token=m.group(), syntax=_syntax(vocab, m), where=where)
-    if message.document is None:
+
+    def tags(text):
+        return [hit for hit in vocab.find_tags(text) if " ".join(hit[2].split()) not in allowed]
+
+    for part in (*_TEXT_PARTS, "text") if message.text_part is not None else _TEXT_PARTS:
+        for a, b, token, syntax in tags(message.part_text(part)):
+            yield _report(ctx, unrendered_merge_tag, message, recipient, part, a, b, token=token, syntax=syntax,
+                          where=_LABEL[part])
+    body = _body(message, ctx)
+    if body is None:
         return
-    # Attributes and hidden text are not part of the visible text: judge them one by one, and
-    # call a tag template text when it sits in the static part of the layout.
-    layout = message.document.layout
-    candidates = [("preview text", message.document.hidden_text, layout.hidden_text)]
-    for link, slots in zip(message.document.links, layout.links, strict=False):
-        if link.href:
-            candidates.append((f"link {link.href[:80]}", unquote(link.href), slots.href))
-    for image, slots in zip(message.document.images, layout.images, strict=False):
-        if image.alt:
-            candidates.append(("image alt text", image.alt, slots.alt))
-        if image.src:
-            candidates.append((f"image {image.src[:80]}", unquote(image.src), slots.src))
-    for where, text, parts in candidates:
-        for m in _tags(vocab, text, allowed):
-            static = not message.inlined_dynamic and _in_static(parts, m.group())
-            yield ctx.finding(unrendered_merge_tag, message, recipient, part="html", text=m.group(),
-                              template_level=static, token=m.group(), syntax=_syntax(vocab, m), where=where)
+    plan, place = body
+    doc = message.document
+    text = message.body_text
+    if message.inlined_dynamic:
+        # Values are baked into this layout, so its text is this recipient's own: read all of it.
+        body_hits = [(a, b, t, s) for a, b, t, s in tags(text)]
+    else:
+        body_hits = [(place(a, n), place(b, n), t, s) for a, b, n, t, s in plan.tags if " ".join(t.split()) not in allowed]
+        for start, end, _slot in doc.text_spans:
+            body_hits.extend((start + a, start + b, t, s) for a, b, t, s in tags(text[start:end]))
+    for a, b, token, syntax in body_hits:
+        yield _report(ctx, unrendered_merge_tag, message, recipient, "html", a, b, token=token, syntax=syntax,
+                      where=_LABEL["html"])
+    # Attributes and the hidden preview text are not part of the visible text: the plan judged the
+    # static ones; the ones holding values are read for each recipient.
+    for where, token, syntax in plan.attributes:
+        if " ".join(token.split()) not in allowed:
+            yield static_finding(ctx, unrendered_merge_tag, message, "html", None, None, token, token=token,
+                                 syntax=syntax, where=where)
+    layout = doc.layout
+    for kind, index in plan.slotted:
+        where, value, parts = _attribute(doc, layout, kind, index)
+        for _, _, token, syntax in tags(value):
+            if not message.inlined_dynamic and _in_static(parts, token):
+                yield static_finding(ctx, unrendered_merge_tag, message, "html", None, None, token, token=token,
+                                     syntax=syntax, where=where)
+            else:
+                yield ctx.finding(unrendered_merge_tag, message, recipient, part="html", text=token,
+                                  template_level=False, token=token, syntax=syntax, where=where)
 
 
-def _tags(vocab: Vocabulary, text: str, allowed: set):
-    if not text:
-        return
-    for m in vocab.tags.finditer(text):
-        if " ".join(m.group().split()) not in allowed:
-            yield m
-
-
-def _syntax(vocab: Vocabulary, m: re.Match) -> str:
-    return str(vocab.syntaxes[int(m.lastgroup[1:])].get("syntax", m.lastgroup))
+def _attribute(doc, layout, kind: str, index: int) -> tuple[str, str, tuple]:
+    """(where, value as read, slotted layout parts) of one attribute that holds values."""
+    if kind == "hidden":
+        return "preview text", doc.hidden_text, layout.hidden_text
+    if kind == "href":
+        href = doc.links[index].href or ""
+        return f"link {href[:80]}", unquote(href), layout.links[index].href
+    image = doc.images[index]
+    if kind == "alt":
+        return "image alt text", image.alt or "", layout.images[index].alt
+    return f"image {(image.src or '')[:80]}", unquote(image.src or ""), layout.images[index].src
 
 
 def _in_static(parts, needle: str) -> bool:
@@ -371,26 +610,49 @@ def _in_static(parts, needle: str) -> bool:
 )
 def null_value(message, recipient, ctx):
     vocab = vocabulary(ctx)
-    slots = {}
+    slots: dict[str, list] = {}
     for g in greetings(message, ctx):
         slots.setdefault(g.part, []).append((g.slot_start, g.slot_end))
-    texts = [(p, message.part_text(p)) for p in _TEXT_PARTS]
-    if message.document is not None:
-        texts.append(("html", message.body_text))
-    if message.text_part is not None:
-        texts.append(("text", message.text_part))
-    for part, text in texts:
-        if not text or not any(w in text for w in vocab.null_literals):
-            continue
-        for m in vocab.null_words.finditer(text):
-            s, e = m.span()
-            in_slot = any(a <= s and e <= b for a, b in slots.get(part, ()))
-            from_data = message.document.is_dynamic(s, e) if part == "html" else message.is_dynamic(part, s, e)
-            if in_slot or from_data or not m.group().isalnum():  # "[object Object]" is never copy
-                label = _LABEL[part]
-                where = f"greeting of the {label}" if in_slot else (f"{label}, from the data" if from_data else label)
-                yield ctx.finding(null_value, message, recipient, part=part, start=s, end=e, word=m.group(),
-                                  where=where)
+    hits = []  # (part, start, end, word, in_greeting)
+    for part in (*_TEXT_PARTS, "text") if message.text_part is not None else _TEXT_PARTS:
+        text = message.part_text(part)
+        for a, b, word in vocab.find_nulls(text):
+            in_slot = any(x <= a and b <= y for x, y in slots.get(part, ()))
+            if in_slot or not word.isalnum() or message.is_dynamic(part, a, b):
+                hits.append((part, a, b, word, in_slot))
+    body = _body(message, ctx)
+    if body is not None:
+        hits.extend(_body_nulls(message, body, vocab, slots.get("html", ())))
+    for part, a, b, word, in_slot in hits:
+        label = _LABEL[part]
+        from_data = message.is_dynamic(part, a, b)
+        where = f"greeting of the {label}" if in_slot else (f"{label}, from the data" if from_data else label)
+        yield _report(ctx, null_value, message, recipient, part, a, b, word=word, where=where)
+
+
+def _body_nulls(message, body, vocab: Vocabulary, greeting_slots) -> list[tuple]:
+    """Null spellings of the body: in values, in greeting slots, and the never-copy ones."""
+    plan, place = body
+    text = message.body_text
+    doc = message.document
+    found = {}
+    if message.inlined_dynamic:
+        # The layout holds values: a spelling counts when a value of the render holds it.
+        out = message.parts.get("body")
+        in_values = {w for c in (out.chunks if out else ()) if c.dynamic for _, _, w in vocab.find_nulls(out.text[c.start : c.end])}
+        for a, b, word in vocab.find_nulls(text):
+            if word in in_values or not word.isalnum():
+                found[a, b] = word
+    else:
+        for a, b, n, word in plan.objects:
+            found[place(a, n), place(b, n)] = word
+        for start, end, _slot in doc.text_spans:
+            for a, b, word in vocab.find_nulls(text[start:end]):
+                found[start + a, start + b] = word
+    for x, y in greeting_slots:
+        for a, b, word in vocab.find_nulls(text[x:y]):
+            found[x + a, x + b] = word
+    return [("html", a, b, w, any(x <= a and b <= y for x, y in greeting_slots)) for (a, b), w in sorted(found.items())]
 
 
 @check(
@@ -461,11 +723,11 @@ def hard_coded_name(message, recipient, ctx):
         if g.kind != "greeting":
             continue
         name = name_of(g.slot, vocab, brand)
-        if name is None or is_field_name(g.slot, vocab) or vocab.null_words.search(g.slot):
+        if name is None or is_field_name(g.slot, vocab) or next(vocab.find_nulls(g.slot), None):
             continue
         if not message.is_dynamic(g.part, g.slot_start, g.slot_end):
-            yield ctx.finding(hard_coded_name, message, recipient, part=g.part, start=g.slot_start, end=g.slot_end,
-                              name=name, where=_LABEL[g.part])
+            yield static_finding(ctx, hard_coded_name, message, g.part, g.slot_start, g.slot_end, g.slot,
+                                 name=name, where=_LABEL[g.part])
 
 
 @check(
@@ -483,10 +745,10 @@ def field_name_as_name(message, recipient, ctx):
     vocab = vocabulary(ctx)
     for g in greetings(message, ctx):
         slot = g.slot.strip()
-        if slot and is_field_name(slot, vocab) and not (vocab.tags and vocab.tags.search(slot)):
-            yield ctx.finding(field_name_as_name, message, recipient, part=g.part, start=g.slot_start,
-                              end=g.slot_end, slot=slot, kind="greeting" if g.kind == "greeting" else "form of address",
-                              where=_LABEL[g.part])
+        if slot and is_field_name(slot, vocab) and not vocab.has_tag(slot):
+            kind = "greeting" if g.kind == "greeting" else "form of address"
+            yield _report(ctx, field_name_as_name, message, recipient, g.part, g.slot_start, g.slot_end, slot=slot,
+                          kind=kind, where=_LABEL[g.part])
 
 
 class SharedName(Check):
