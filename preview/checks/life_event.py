@@ -49,12 +49,14 @@ def _topic_by_event(ctx) -> dict[str, dict]:
 
 
 def sensitive_hits(ctx, message) -> list[tuple]:
-    """``(hit, topic rule)`` for every mention of a sensitive topic: its own phrases, plus the
-    everyday words of the life events it is about ("baby" for pregnancy)."""
+    """``(hit, topic rule)`` for every mention of a sensitive topic: its own phrases, claims about
+    the life events it is about, and those events' everyday words ("baby" for pregnancy)."""
     out = [(hit, hit.rule) for hit in wording.topics(ctx, message)]
     by_event = _topic_by_event(ctx)
-    for hit in wording.event_topics(ctx, message):
-        topic = by_event.get(hit.rule.get("event"))
+    # Claims come first among the rest: "congratulations on your new arrival" is pregnancy copy
+    # even though no single word of it is.
+    for hit in [*wording.claims(ctx, message), *wording.event_topics(ctx, message)]:
+        topic = next((by_event[t] for t in wording.topic_events(hit.rule) if t in by_event), None)
         if topic is not None and not any(h.part == hit.part and h.start < hit.end and hit.start < h.end for h, _ in out):
             out.append((hit, topic))
     return out
@@ -108,6 +110,10 @@ def _related(ctx, types) -> set[str]:
 def inferred_sensitive_event(message, recipient, ctx):
     if facts.has_sensitive_consent(recipient) or not facts.has_inferred_data(recipient):
         return
+    by_event = _topic_by_event(ctx)
+    guessed_anywhere = any(ev.inferred and ev.type in by_event for ev in facts.events(recipient, own=True))
+    if not guessed_anywhere and not wording.inferred_entries(recipient, wording.read_entries(ctx, message)):
+        return  # nothing guessed about a sensitive event, and the render read no guessed field
     on = ctx.send_date
     for hit, topic in _first_per_topic(sensitive_hits(ctx, message)):
         if topic.get("personal") is False:

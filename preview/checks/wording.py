@@ -16,6 +16,7 @@ import re
 
 from preview.checks import facts, visible
 from preview.checks.evidence import entry_of, lineage_paths
+from preview.checks.phrase_index import indexed
 from preview.checks.visible import Hit
 
 # Fields that identify the recipient but say nothing about their life: a branch on them does
@@ -38,7 +39,7 @@ def _memo(ctx, message) -> dict:
 class kind:  # noqa: N801 - reads as a filter: where=kind("claim")
     """A ``where`` filter selecting the entries of a rule file with ``kind: name``.
 
-    Equal filters hash alike, so ``Rules`` compiles one matcher per kind however often it is asked.
+    Equal filters hash alike, so one matcher is compiled per kind however often it is asked.
     """
 
     def __init__(self, name: str):
@@ -62,10 +63,10 @@ def scan(ctx, message, file: str, *, key: str = "phrases", where=None) -> list[H
     memo_key = ("scan", file, key, where)
     if memo_key in memo:
         return memo[memo_key]
-    matcher = ctx.rules.phrases(file, key, where)
+    matcher = indexed(ctx.rules, file, key, where)
     hits = _find(ctx, matcher, message)
     if hits:
-        exceptions = _find(ctx, ctx.rules.phrases(file, "except", where), message)
+        exceptions = _find(ctx, indexed(ctx.rules, file, "except", where), message)
         if exceptions:
             hits = [
                 h for h in hits
@@ -170,7 +171,15 @@ def data_entries(message, hit: Hit) -> list[str]:
     return [e for e in entries if e.split(".")[0].split("[")[0] not in IDENTITY_ENTRIES]
 
 
-def inferred_entries(recipient: dict, entries: list[str]) -> list[str]:
+def read_entries(ctx, message) -> set[str]:
+    """Every record entry the render read anywhere (values and branch conditions)."""
+    memo = _memo(ctx, message)
+    if "reads" not in memo:
+        memo["reads"] = {entry_of(p) for out in message.parts.values() for chunk in out.chunks for p in chunk.paths() if p}
+    return memo["reads"]
+
+
+def inferred_entries(recipient: dict, entries) -> list[str]:
     """Those of ``entries`` that are guesses: inferred or bought life events and custom fields,
     behaviour (``activity``), and recommendations chosen from behaviour."""
     out = []
