@@ -9,6 +9,7 @@ without touching code. Values from the environment are converted to the type of 
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -39,6 +40,15 @@ class Setting:
                 return kind(raw.strip())
             except ValueError:
                 raise InputError(f"expected a number, got {raw!r}", location="environment", field=self.name) from None
+        if kind in (dict, list, tuple):
+            # Structured settings come from the environment as JSON: '{"LNK001": "block"}'.
+            try:
+                value = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"expected JSON ({exc.msg})", location="environment", field=self.name) from None
+            if not isinstance(value, dict if kind is dict else list):
+                raise InputError(f"expected a JSON {'object' if kind is dict else 'array'}", location="environment", field=self.name)
+            return value
         return raw
 
 
@@ -57,6 +67,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PREVIEW_RENDER_MAX_SIZE", 2_000_000, "Characters of output one rendered part may have."),
     Setting("PREVIEW_RENDER_LAYOUT_CACHE", 256, "Compiled MJML layouts kept in memory per campaign."),
     Setting("PREVIEW_UNSUBSCRIBE_URL", "https://unsubscribe.invalid/{recipient_id}", "Unsubscribe link templates see; {recipient_id} is filled in."),
+    Setting("PREVIEW_URL_PREFIX", "", "Path the UI is mounted under (the API goes under <prefix>/api/v1), e.g. /preview."),
+    Setting("PREVIEW_CHECK_SEVERITY", {}, "Severity overrides by check code, name or family, e.g. {\"LNK004\": \"block\"}."),
+    Setting("PREVIEW_CHECK_DISABLED", [], "Checks switched off, by code, name or family."),
+    Setting("PREVIEW_CHECK_OPTIONS", {}, "Check options, e.g. {\"gmail_clip_bytes\": 102000}."),
+    Setting("PREVIEW_RULES_DIRS", [], "Extra folders of rule YAML files (phrases, products) that extend the built-ins."),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

@@ -14,6 +14,8 @@ from preview.contract.campaigns import parse_campaign
 from preview.pipeline import CheckRun
 from preview.rendering import CampaignRenderer
 
+pytest_plugins = ["tests.db_fixtures"]
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus" / "mjml-templates"
