@@ -175,7 +175,16 @@ def read_entries(ctx, message) -> set[str]:
     """Every record entry the render read anywhere (values and branch conditions)."""
     memo = _memo(ctx, message)
     if "reads" not in memo:
-        memo["reads"] = {entry_of(p) for out in message.parts.values() for chunk in out.chunks for p in chunk.paths() if p}
+        paths: set[str] = set()
+        scopes: set[tuple] = set()
+        for out in message.parts.values():
+            for chunk in out.chunks:
+                paths.update(chunk.reads)
+                scopes.add(chunk.scope)  # chunks of one branch share a scope: unpack each once
+        for scope in scopes:
+            for frame in scope:
+                paths.update(frame)
+        memo["reads"] = {entry_of(p) for p in paths if p}
     return memo["reads"]
 
 
