@@ -6,6 +6,7 @@ import json
 from functools import cache
 from importlib import resources
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 
@@ -21,6 +22,14 @@ def schema(name: str) -> dict:
 def validator(name: str) -> Draft202012Validator:
     """A compiled validator for schema ``name`` that also checks ``format: date``."""
     return Draft202012Validator(schema(name), format_checker=FormatChecker())
+
+
+@cache
+def fast_validator(name: str):
+    """A compiled Rust validator (jsonschema-rs) for schema ``name``: about 100x faster than
+    the pure-Python one, so it answers "valid?" for every record; the Python validator only
+    runs on the rare invalid record, to describe the error the same way everywhere."""
+    return jsonschema_rs.validator_for(schema(name), validate_formats=True)
 
 
 def field_path(parts) -> str:
@@ -60,7 +69,9 @@ def describe(error: ValidationError) -> tuple[str, str]:
 
 def first_error(name: str, instance) -> tuple[str, str] | None:
     """``(field, message)`` of the most relevant error of ``instance`` against ``name``."""
+    if fast_validator(name).is_valid(instance):
+        return None
     v = validator(name)
-    if v.is_valid(instance):
+    if v.is_valid(instance):  # the two engines disagree: trust the reference implementation
         return None
     return describe(best_match(v.iter_errors(instance)))
