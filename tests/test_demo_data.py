@@ -15,6 +15,7 @@ import pytest
 
 from preview.contract import load_campaign, load_recipients, validate_recipient
 from preview.rendering import CampaignRenderer
+from tests.conftest import run_checks
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = sorted(p for p in (ROOT / "templates").iterdir() if p.suffix in (".mjml", ".html"))
@@ -291,3 +292,66 @@ def test_templates_are_our_own_not_copies_of_the_gallery(corpus):
     for path in TEMPLATES:
         copied = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip() in corpus_lines]
         assert not copied, f"{path.name} copies gallery lines: {copied[:3]}"
+
+
+# -- end to end: the checks find the problems the demo was built to show -------------------
+
+# Cases every record may hold without making a campaign wrong for it.
+HARMLESS = {"unknown age", "non-ASCII name", "pet name", "very long name", "new home stale (3 years)", "opted out of fathers_day", "opted out of valentines_day", "wedding stale (2+ years ago)", "sensitive personalization consent", "shared device"}
+
+
+def _families(template: str, records: list[dict]) -> dict[str, set[str]]:
+    """{recipient id or None (template level): families found} for ``records``."""
+    report, _ = run_checks(_renderer(template).campaign, records)
+    out: dict = {}
+    for finding in report.findings:
+        out.setdefault(finding.recipient_id, set()).add(finding.family)
+    return out
+
+
+def _ordinary(audience) -> list[dict]:
+    return [r for r in audience[:600] if not any(test(r) for name, test in demo.HARD_CASES.items() if name not in HARMLESS)]
+
+
+@pytest.mark.parametrize("name", CLEAN)
+def test_clean_templates_raise_nothing_for_ordinary_recipients(audience, name):
+    ordinary = _ordinary(audience)
+    assert len(ordinary) > 200
+    assert _families(name, ordinary) == {}
+
+
+@pytest.mark.parametrize(
+    ("template", "case", "family"),
+    [
+        ("wedding-congratulations.mjml", "wedding inferred from pins", "congratulatory-claim"),
+        ("wedding-congratulations.mjml", "wedding cancelled", "congratulatory-claim"),
+        ("new-arrival.mjml", "pregnancy lost", "life-event"),
+        ("new-arrival.mjml", "pregnancy inferred", "life-event"),
+        ("mothers-day.mjml", "opted out of mothers_day", "sensitive-occasion"),
+        ("mothers-day.mjml", "bereaved of mother", "sensitive-occasion"),
+        ("because-you-bought.mjml", "women's perfume gifted, more recommended", "gift-context"),
+        ("because-you-bought.mjml", "returned item drives recommendations", "returned-item"),
+        ("we-miss-you.mjml", "merge tag in first name", "personalization-gap"),
+        ("we-miss-you.mjml", "first name missing (null)", "personalization-gap"),
+    ],
+)
+def test_misfires_are_found_for_the_people_they_hurt(audience, template, case, family):
+    people = _with(audience, case)
+    found = _families(template, people)
+    hit = [r["id"] for r in people if family in found.get(r["id"], set()) | found.get(None, set())]
+    # Most, not all: a returned item only matters where the email shows what it drove.
+    assert len(hit) >= len(people) // 2, (len(hit), len(people), found)
+
+
+def test_the_statement_prints_a_rented_list_last_name(audience):
+    # The statement names loyalty members in full; OfficeMax printed such a line in 2014.
+    people = [r for r in _with(audience, "not a name (third-party data)") if r["last_name"] in demo.NOT_A_NAME and "loyalty_tier" in r["attributes"]]
+    assert people
+    found = _families("rewards-statement.html", people)
+    assert all("data-exposure" in found.get(r["id"], set()) for r in people), found
+
+
+def test_the_newsletter_is_found_to_be_a_draft_that_calls_the_block_michael(audience):
+    block = _with(audience, "migrated block, name only in preferred_name (Aviva)")
+    found = _families("december-newsletter.mjml", block)
+    assert {"test-content", "personalization-gap"} <= found[None]
