@@ -1,0 +1,119 @@
+"""Rules as data: phrase files compiled into one matcher, deployment folders, clear file errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from preview.checks.rules import PhraseSet, Rules, fold
+from preview.contract.errors import InputError
+
+
+def spans(phrases, text, **entry):
+    matcher = PhraseSet([{"id": "x", "phrases": phrases, **entry}])
+    return [m.text for m in matcher.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("Congratulations on your wedding!", ["Congratulations on your wedding"]),
+        ("CONGRATULATIONS ON YOUR WEDDING", ["CONGRATULATIONS ON YOUR WEDDING"]),
+        ("Congratulations\non your\n  wedding", ["Congratulations\non your\n  wedding"]),
+        ("Congratulations 🎉 on your 💍 wedding", ["Congratulations 🎉 on your 💍 wedding"]),
+        ("congratulations on your weddings", ["congratulations on your weddings"]),
+        ("Congratulations on-your wedding", ["Congratulations on-your wedding"]),
+    ],
+)
+def test_phrases_match_through_case_breaks_emoji_and_plurals(text, found):
+    assert spans(["congratulations on your wedding"], text) == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Congratulations. On your wedding day we ship free",  # a phrase does not run across sentences
+        "Congratulations on your prewedding",  # word edges
+        "Congratulations on our wedding",
+    ],
+)
+def test_phrases_do_not_match_across_sentences_or_inside_words(text):
+    assert spans(["congratulations on your wedding"], text) == []
+
+
+def test_curly_quotes_fold_and_offsets_point_into_the_original_text():
+    text = "Hi! You’re expecting — we’re thrilled"
+    matcher = PhraseSet([{"id": "x", "phrases": ["you're expecting"]}])
+    match = matcher.search(text)
+    assert match.text == "You’re expecting"
+    assert text[match.start : match.end] == "You’re expecting"
+    assert fold("“a’b”") == "\"a'b\"" and len(fold("“a’b”")) == 5
+
+
+def test_prefix_wildcard_and_gaps():
+    assert spans(["pregnan*"], "Your pregnancy journey, pregnant or not") == ["pregnancy", "pregnant"]
+    assert spans(["congratulations ... wedding"], "Congratulations on the upcoming wedding") == ["Congratulations on the upcoming wedding"]
+    assert spans(["congratulations ... wedding"], "Congratulations to the happy couple on this wedding") == []  # more than four words
+
+
+def test_plural_can_be_switched_off():
+    assert spans(["baby"], "babys and baby's", plural=False) == ["baby"]  # the one before 's
+    assert spans(["baby"], "babys", plural=True) == ["babys"]
+
+
+def test_each_match_names_its_entry_and_longest_phrase_wins():
+    matcher = PhraseSet([
+        {"id": "short", "phrases": ["new home"], "event": "new_home"},
+        {"id": "long", "phrases": ["your new home", "new home owner"], "event": "moving"},
+    ])
+    found = [(m.rule["id"], m.text) for m in matcher.finditer("Welcome to your new home. A new home owner gift.")]
+    assert found == [("long", "your new home"), ("long", "new home owner")]
+    assert not PhraseSet([])
+    assert list(PhraseSet([]).finditer("anything")) == []
+
+
+def write(folder, name, text):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.yaml").write_text(text)
+    return folder
+
+
+def test_deployment_folders_replace_entries_by_id_and_add_new_ones(tmp_path):
+    base = write(tmp_path / "a", "greetings", "- id: hello\n  phrases: [hello there]\n- id: bye\n  phrases: [goodbye]\n")
+    deploy = write(tmp_path / "b", "greetings", "- id: hello\n  phrases: [howdy]\n- id: new\n  phrases: [welcome back]\n")
+    rules = Rules([base, deploy])
+    assert [(e["id"], e["phrases"]) for e in rules.entries("greetings")] == [
+        ("hello", ["howdy"]), ("bye", ["goodbye"]), ("new", ["welcome back"]),
+    ]
+    matcher = rules.phrases("greetings")
+    assert [m.rule["id"] for m in matcher.finditer("Howdy! Hello there. Welcome back, goodbye")] == ["hello", "new", "bye"]
+    assert rules.phrases("greetings") is matcher  # compiled once
+    only_new = rules.phrases("greetings", where=lambda e: e["id"] == "new")
+    assert [m.text for m in only_new.finditer("howdy, welcome back")] == ["welcome back"]
+    assert "greetings" in rules.names
+
+
+def test_builtin_rule_files_load():
+    rules = Rules()
+    assert rules.names, "no built-in rule files"
+    for name in rules.names:
+        entries = rules.entries(name)
+        assert all("id" in e for e in entries), name
+        rules.phrases(name)  # compiles
+
+
+@pytest.mark.parametrize(
+    "text, message, where",
+    [
+        ("- id: a\n  phrases: [x\n", "not valid YAML", ":3"),
+        ("id: a\n", "must be a list of entries", "bad.yaml"),
+        ("- phrases: [x]\n", "entry 0 needs an 'id'", "[0].id"),
+        ("- id: a\n  phrases: just one\n", "must be a list of strings", "[0].phrases"),
+    ],
+)
+def test_bad_rule_files_are_clear_errors(tmp_path, text, message, where):
+    folder = write(tmp_path / "r", "bad", text)
+    with pytest.raises(InputError) as info:
+        Rules([folder]).entries("bad")
+    assert message in str(info.value)
+    assert where in str(info.value)
+    assert "bad.yaml" in str(info.value)
