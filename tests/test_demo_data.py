@@ -310,13 +310,13 @@ def _families(template: str, records: list[dict]) -> dict[str, set[str]]:
 
 
 def _ordinary(audience) -> list[dict]:
-    return [r for r in audience[:600] if not any(test(r) for name, test in demo.HARD_CASES.items() if name not in HARMLESS)]
+    return [r for r in audience[:400] if not any(test(r) for name, test in demo.HARD_CASES.items() if name not in HARMLESS)]
 
 
 @pytest.mark.parametrize("name", CLEAN)
 def test_clean_templates_raise_nothing_for_ordinary_recipients(audience, name):
     ordinary = _ordinary(audience)
-    assert len(ordinary) > 200
+    assert len(ordinary) > 150
     assert _families(name, ordinary) == {}
 
 
@@ -336,7 +336,7 @@ def test_clean_templates_raise_nothing_for_ordinary_recipients(audience, name):
     ],
 )
 def test_misfires_are_found_for_the_people_they_hurt(audience, template, case, family):
-    people = _with(audience, case)
+    people = _with(audience, case)[:60]  # the checks run at a few ms a recipient; 60 says enough
     found = _families(template, people)
     hit = [r["id"] for r in people if family in found.get(r["id"], set()) | found.get(None, set())]
     # Most, not all: a returned item only matters where the email shows what it drove.
