@@ -61,6 +61,7 @@ class CheckRun:
             options=dict(options or self.registry.settings.options),
             rules=self.registry.rules,
         )
+        self._crash_reports_off = self.registry.is_disabled(check_crashed.spec)
         for c in self.checks:
             c.start(self.ctx)
         self.report = Report(
@@ -76,6 +77,8 @@ class CheckRun:
             try:
                 findings.extend(c.run(message, recipient, self.ctx) or ())
             except Exception as exc:  # a broken check must not pass an email silently
+                if self._crash_reports_off:
+                    continue
                 findings.append(
                     self.ctx.finding(
                         check_crashed, message, recipient, part="data", check=c.spec.code,
