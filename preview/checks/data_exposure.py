@@ -66,6 +66,7 @@ class _Rules:
                 self.patterns[cls].extend((re.compile(p, re.IGNORECASE), entry) for p in entry.get("patterns") or ())
                 for value in entry.get("values") or ():
                     self.values[cls].setdefault(_normal(str(value)), entry)
+        self.skip = [re.compile(p, re.IGNORECASE) for e in entries if e.get("kind") == "skip" for p in e.get("patterns") or ()]
         self.judged: dict = {}
 
     @classmethod
@@ -95,6 +96,8 @@ class _Rules:
         return verdict
 
     def _judge(self, value: str, cls: str):
+        if any(regex.search(value) for regex in self.skip):
+            return None
         entry = self.values[cls].get(_normal(value))
         if entry is not None:
             return entry, value.strip()
@@ -248,9 +251,8 @@ def internal_data_shown(message, recipient, ctx):
     **_COMMON,
 )
 def special_category_on_visible_surface(message, recipient, ctx):
-    topics = ctx.rules.phrases("sensitive_topics", where=_special_category)
     done = set()
-    for hit in find(ctx, topics, message, parts=("subject", "preheader", "from_name")):
+    for hit in find(ctx, "sensitive_topics", message, parts=("subject", "preheader", "from_name"), where=_special_category):
         topic = hit.rule.get("topic", hit.rule["id"])
         if (hit.part, topic) in done:
             continue

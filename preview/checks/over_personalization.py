@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from preview.checks.check import check
 from preview.checks.evidence import describe_entry, entry_of, lookup
-from preview.checks.visible import find, leaf_paths, line_around, shown_values
+from preview.checks.visible import find, leaf_paths, line_around, matcher, shown_values
 
 _FAMILY = "over-personalization"
 # What a data point is not: identity (a greeting by name is expected), the recommender's picks
@@ -47,12 +47,13 @@ def _is_framing(entry: dict) -> bool:
     return entry.get("kind") == "framing"
 
 
-def _sensitive_phrases(ctx):
+def _sensitive(ctx) -> _Sensitive:
+    """The filter of the sensitive_topics entries that make framing sensitive."""
     calm = set()
     for entry in ctx.rules.entries("surveillance"):
         if entry.get("kind") == "settings":
             calm.update(entry.get("calm_topics") or ())
-    return ctx.rules.phrases("sensitive_topics", where=_Sensitive(frozenset(calm)))
+    return _Sensitive(frozenset(calm))
 
 
 def _sensitive_events(ctx) -> frozenset:
@@ -72,7 +73,7 @@ def _sensitive_entry(ctx, recipient: dict, entry: str) -> str | None:
         if value.get("type") in _sensitive_events(ctx) or value.get("status") == "lost":
             return str(value.get("type"))
         return None
-    phrases = _sensitive_phrases(ctx)
+    phrases = matcher(ctx, "sensitive_topics", _sensitive(ctx))
     if entry.startswith("orders["):
         text = " ".join(f"{i.get('name', '')} {i.get('category') or ''}" for i in value.get("items") or ())
     elif isinstance(value, dict):
@@ -125,11 +126,10 @@ def surveillance_framing_sensitive(message, recipient, ctx):
 
 def _framings(message, recipient, ctx):
     """``(hit, start, end, sensitive topic or None, data)`` for each line of framing copy."""
-    framing = ctx.rules.phrases("surveillance", where=_is_framing)
-    hits = find(ctx, framing, message)
+    hits = find(ctx, "surveillance", message, where=_is_framing)
     if not hits:
         return
-    topics = find(ctx, _sensitive_phrases(ctx), message)
+    topics = find(ctx, "sensitive_topics", message, where=_sensitive(ctx))
     seen = set()
     for hit in hits:
         text = message.part_text(hit.part)

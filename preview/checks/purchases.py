@@ -171,9 +171,11 @@ def _off_profile(rules: GiftRules, p: Purchase, recipient: dict) -> str | None:
     declared = rules.recipient_profile(recipient)
     if declared is not None and declared.get("dimension") == dimension and declared["id"] != mine["id"]:
         return f"off-profile: a {mine.get('label', mine['id'])} item for a recipient whose profile says {declared.get('label', declared['id'])}"
+    # Gifts and returns say nothing about the recipient's own taste.
     others = [
         q for q in purchases(recipient)
-        if q.path != p.path and not (q.item.get("gift") or q.item.get("gift_wrap") or q.order.get("ship_to_other") or q.order.get("registry_id"))
+        if q.path != p.path and not q.returned
+        and not (q.item.get("gift") or q.item.get("gift_wrap") or q.order.get("ship_to_other") or q.order.get("registry_id"))
     ]
     # The recipient's own taste shows best outside the gift seasons; fall back to every purchase.
     baseline = [q for q in others if rules.season(q.date) is None] or others
@@ -326,10 +328,9 @@ def _memo_refs(ctx, message, recipient):
     slot = ctx.cache.get("purchases:refs")
     if slot is not None and slot[0] is message:
         return slot[1]
-    phrases = ctx.rules.phrases("purchase_copy")
     out: list[CopyReference] = []
     seen = set()
-    for hit in find(ctx, phrases, message):
+    for hit in find(ctx, "purchase_copy", message):
         text = message.part_text(hit.part)
         start, end = line_around(text, hit.start, hit.end) if hit.part == "html" else (0, len(text))
         key = (hit.part, start, hit.rule.get("kind"))

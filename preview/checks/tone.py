@@ -45,7 +45,7 @@ def _hurtful_topic(entry: dict) -> bool:
 
 
 def _context_hits(ctx, message):
-    return find(ctx, ctx.rules.phrases("tone", where=_CONTEXT), message) + find(ctx, ctx.rules.phrases("sensitive_topics", where=_hurtful_topic), message)
+    return find(ctx, "tone", message, where=_CONTEXT) + find(ctx, "sensitive_topics", message, where=_hurtful_topic)
 
 
 def _near(message, hit, others) -> object | None:
@@ -82,7 +82,7 @@ def _span(message, hit) -> tuple[int, int]:
     **_COMMON,
 )
 def cruel_wording_near_tragedy(message, recipient, ctx):
-    cruel = find(ctx, ctx.rules.phrases("tone", where=_CRUEL), message)
+    cruel = find(ctx, "tone", message, where=_CRUEL)
     if not cruel:
         return
     context = _context_hits(ctx, message)
@@ -116,7 +116,7 @@ def cruel_wording_near_tragedy(message, recipient, ctx):
 )
 def insult_or_shaming(message, recipient, ctx):
     seen = set()
-    for hit in find(ctx, ctx.rules.phrases("tone", where=_INSULT), message):
+    for hit in find(ctx, "tone", message, where=_INSULT):
         start, end = _span(message, hit)
         if (hit.part, start) in seen:
             continue
@@ -140,7 +140,7 @@ def cruel_wording_to_grieving_recipient(message, recipient, ctx):
     events = _recent_hurt(recipient, ctx.send_date, int(ctx.option("tone_recent_days", RECENT_DAYS)))
     if not events:
         return
-    hit = next(iter(find(ctx, ctx.rules.phrases("tone", where=_CRUEL), message)), None)
+    hit = next(iter(find(ctx, "tone", message, where=_CRUEL)), None)
     if hit is None:
         return
     index, event = events[0]

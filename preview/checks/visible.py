@@ -7,7 +7,7 @@ per recipient (and memoised in ``ctx.cache`` while that recipient's checks run):
   body text (:func:`find`), and what line of copy holds each hit (:func:`line_around`);
 * which recipient values are shown, where, and from which fields (:func:`shown_values`).
 
-Phrase search in the body is the costly step, so it is split along the shared layout: matches
+Phrase search is the costly step, so in the body it is split along the shared layout: matches
 inside the layout's static text are found once per layout and reused for every recipient, and
 only the text around each recipient value is searched per recipient.
 """
@@ -49,6 +49,11 @@ class Shown:
     paths: tuple
 
 
+def matcher(ctx, name: str, where=None) -> PhraseSet:
+    """The compiled phrases of rule file ``name`` (entries kept by ``where``), built once per run."""
+    return ctx.rules.phrases(name, where=where)
+
+
 def _memo(ctx, key, message, compute):
     # One entry per key: the checks of one recipient run back to back, so the last message is
     # the only one worth keeping, and the cache never grows with the audience.
@@ -60,11 +65,12 @@ def _memo(ctx, key, message, compute):
     return value
 
 
-def find(ctx, phrases: PhraseSet, message, parts=VISIBLE_PARTS) -> list[Hit]:
-    """Every hit of ``phrases`` in ``parts`` of ``message``, in part then text order."""
+def find(ctx, name: str, message, parts=VISIBLE_PARTS, where=None) -> list[Hit]:
+    """Every hit of rule file ``name`` (entries kept by ``where``) in ``parts`` of ``message``."""
+    phrases = matcher(ctx, name, where)
     if not phrases:
         return []
-    hits = _memo(ctx, ("visible:find", id(phrases)), message, lambda: _find_all(ctx, phrases, message))
+    hits = _memo(ctx, ("visible:find", name, where), message, lambda: _find_all(ctx, phrases, message))
     return [h for h in hits if h.part in parts]
 
 
