@@ -13,11 +13,11 @@ each text once.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from preview.checks import facts, visible
+from preview.checks import facts
 from preview.checks.evidence import entry_of, lineage_paths
 from preview.checks.phrase_index import indexed
-from preview.checks.visible import Hit
 
 # Fields that identify the recipient but say nothing about their life: a branch on them does
 # not make copy "driven by the recipient's data" in the sense the misfire families mean.
@@ -25,6 +25,20 @@ IDENTITY_ENTRIES = frozenset({"id", "email", "first_name", "last_name", "locale"
 _SENTENCE_END = re.compile(r"[.!?]+(?=[\s\"')\]]|$)")
 _FIRST_WORD = re.compile(r"[\w']+")
 _MEMO = "wording.memo"
+# Where a recipient reads copy. "text" is searched only when the campaign has its own plain-text
+# part; a derived one repeats the HTML's visible text.
+SURFACES = ("subject", "preheader", "from_name", "html", "text")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A rule entry's phrase found on one surface (``part``) of one message."""
+
+    part: str
+    start: int
+    end: int
+    text: str
+    rule: dict
 
 
 def _memo(ctx, message) -> dict:
@@ -57,8 +71,7 @@ class kind:  # noqa: N801 - reads as a filter: where=kind("claim")
 
 def scan(ctx, message, file: str, *, key: str = "phrases", where=None) -> list[Hit]:
     """Every match of rule file ``file`` on every surface, minus matches covered by the same
-    entry's ``except`` phrases. The visible parts go through ``visible.find``, which searches
-    a shared layout's static text once per layout rather than once per recipient."""
+    entry's ``except`` phrases."""
     memo = _memo(ctx, message)
     memo_key = ("scan", file, key, where)
     if memo_key in memo:
@@ -79,10 +92,11 @@ def scan(ctx, message, file: str, *, key: str = "phrases", where=None) -> list[H
 def _find(ctx, matcher, message) -> list[Hit]:
     if not matcher:
         return []
-    hits = list(visible.find(ctx, matcher, message))
-    if message.text_part:
-        # The campaign's own plain-text part is copy of its own (a derived one repeats the HTML).
-        hits.extend(Hit("text", m.start, m.end, m.text, m.rule) for m in matcher.finditer(message.text_part))
+    hits = []
+    for part in SURFACES:
+        text = message.part_text(part) if part != "text" else message.text_part
+        if text:
+            hits.extend(Hit(part, m.start, m.end, m.text, m.rule) for m in matcher.finditer(text))
     return hits
 
 
