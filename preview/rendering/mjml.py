@@ -15,8 +15,6 @@ from mjml import mjml2html
 
 _POSITION = re.compile(r"at position (\d+):(\d+)")
 _TAG = re.compile(r"<(/?)(mjml|mj-[a-z-]+)\b[^>]*?(/?)>", re.IGNORECASE)
-# Elements MRML treats as void (no closing tag needed).
-_VOID = frozenset({"mj-image", "mj-divider", "mj-spacer", "mj-carousel-image", "mj-breakpoint", "mj-font", "mj-all", "mj-class", "mj-include", "mj-social-element"})
 
 
 @dataclass
@@ -47,11 +45,12 @@ def compile_mjml(source: str) -> str:
         if type(exc).__name__ == "PanicException":
             message = f"the MJML engine failed on this input ({message})"
         match = _POSITION.search(message)
+        offset = locate_unbalanced(source)
         if match:
-            # MRML counts bytes of UTF-8; we count characters.
-            offset = len(source.encode()[: int(match.group(1))].decode("utf-8", errors="ignore"))
-        else:
-            offset = locate_unbalanced(source)
+            # MRML counts bytes of UTF-8; we count characters. A tag left open or closed twice
+            # earlier is the real cause even when MRML only notices it further on.
+            reported = len(source.encode()[: int(match.group(1))].decode("utf-8", errors="ignore"))
+            offset = reported if offset is None else min(offset, reported)
         clean = _POSITION.sub("", message).replace(" in root template", "").strip()
         raise MjmlError(f"MJML: {clean}", offset) from None
 
@@ -86,7 +85,7 @@ def locate_unbalanced(source: str) -> int | None:
     stack: list[tuple[str, int]] = []
     for match in _TAG.finditer(source):
         closing, name, selfclosing = match.group(1), match.group(2).lower(), match.group(3)
-        if selfclosing or (not closing and name in _VOID):
+        if selfclosing:  # MRML has no void elements: <mj-image> must be closed or self-closed
             continue
         if not closing:
             stack.append((name, match.start()))
@@ -94,8 +93,9 @@ def locate_unbalanced(source: str) -> int | None:
         if not stack:
             return match.start()
         if stack[-1][0] != name:
-            # A closing tag that does not match: the open tag above it was left unclosed.
-            return stack[-1][1]
+            if any(open_name == name for open_name, _ in stack):
+                return stack[-1][1]  # it closes an outer tag: the tag above was left open
+            return match.start()  # it closes nothing: a stray closing tag
         stack.pop()
     if stack:
         return stack[-1][1]
