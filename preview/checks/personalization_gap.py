@@ -300,14 +300,14 @@ def is_field_name(slot: str, vocab: Vocabulary) -> bool:
 
 # Stands for a recipient value in a layout's text while it is planned: not a word character, not
 # part of any tag syntax, never in real text.
-_SLOT = "\x00"
+SLOT_MARK = "\x00"
 
 
 @dataclass(frozen=True)
 class BodyPlan:
     """What the body's static text holds, found once per shared layout.
 
-    Offsets are in the layout's *skeleton* (its text with one ``_SLOT`` per value); each carries
+    Offsets are in the layout's *skeleton* (its text with one ``SLOT_MARK`` per value); each carries
     the number of values before it, which is all it takes to move it to a recipient's text.
     """
 
@@ -329,17 +329,17 @@ def body_plan(ctx, layout, vocab: Vocabulary) -> BodyPlan:
 
 
 def _plan(layout, vocab: Vocabulary) -> BodyPlan:
-    skeleton = "".join(p if type(p) is str else _SLOT for p in layout.text)
+    skeleton = "".join(p if type(p) is str else SLOT_MARK for p in layout.text)
 
     def before(pos: int) -> int:
-        return skeleton.count(_SLOT, 0, pos)
+        return skeleton.count(SLOT_MARK, 0, pos)
 
-    tags = tuple((a, b, before(a), token, syntax) for a, b, token, syntax in vocab.find_tags(skeleton) if _SLOT not in token)
+    tags = tuple((a, b, before(a), token, syntax) for a, b, token, syntax in vocab.find_tags(skeleton) if SLOT_MARK not in token)
     objects = tuple((a, b, before(a), w) for a, b, w in vocab.find_nulls(skeleton) if not w.isalnum())
     lines = {}
     for m in vocab.greeting.finditer(skeleton):
         lines[_line(skeleton, m.start())] = None
-    for m in re.finditer(rf"^[^\w\n]{{0,6}}{_SLOT}", skeleton, re.MULTILINE):  # a line a value may open
+    for m in re.finditer(rf"^[^\w\n]{{0,6}}{SLOT_MARK}", skeleton, re.MULTILINE):  # a line a value may open
         lines[_line(skeleton, m.start())] = None
     attributes, slotted = [], []
     candidates = [("hidden", 0, "preview text", layout.hidden_text)]
@@ -374,13 +374,17 @@ def _flat(parts) -> str:
 
 
 class Placer:
-    """Moves skeleton offsets of a plan to one recipient's body text."""
+    """Moves offsets in a layout's skeleton to one recipient's body text.
 
-    def __init__(self, plan: BodyPlan, document):
+    ``order`` is the layout's slot numbers in text order; an offset with ``n`` values before it
+    moves by the lengths those values add.
+    """
+
+    def __init__(self, order, document):
         shift = [0]
         values = document.text_values
-        for slot in plan.order:
-            shift.append(shift[-1] + len(values[slot]) - len(_SLOT))
+        for slot in order:
+            shift.append(shift[-1] + len(values[slot]) - len(SLOT_MARK))
         self.shift = shift
 
     def __call__(self, pos: int, values_before: int) -> int:
@@ -396,7 +400,7 @@ def _body(message, ctx):
     value = None
     if doc is not None:
         plan = body_plan(ctx, doc.layout, vocabulary(ctx))
-        value = (plan, Placer(plan, doc))
+        value = (plan, Placer(plan.order, doc))
     ctx.cache["PZG:body"] = (message, value)
     return value
 
@@ -446,7 +450,7 @@ def static_finding(ctx, spec_check, message, part: str, start: int | None, end: 
     return finding
 
 
-def _report(ctx, spec_check, message, recipient, part: str, start: int, end: int, **args):
+def span_finding(ctx, spec_check, message, recipient, part: str, start: int, end: int, **args):
     """A finding on ``[start, end)`` of ``part``: per recipient when data made it, else for the template."""
     if message.is_dynamic(part, start, end):
         return ctx.finding(spec_check, message, recipient, part=part, start=start, end=end, **args)
@@ -540,7 +544,7 @@ def unrendered_merge_tag(message, recipient, ctx):
 
     for part in (*_TEXT_PARTS, "text") if message.text_part is not None else _TEXT_PARTS:
         for a, b, token, syntax in tags(message.part_text(part)):
-            yield _report(ctx, unrendered_merge_tag, message, recipient, part, a, b, token=token, syntax=syntax,
+            yield span_finding(ctx, unrendered_merge_tag, message, recipient, part, a, b, token=token, syntax=syntax,
                           where=_LABEL[part])
     body = _body(message, ctx)
     if body is None:
@@ -556,7 +560,7 @@ def unrendered_merge_tag(message, recipient, ctx):
         for start, end, _slot in doc.text_spans:
             body_hits.extend((start + a, start + b, t, s) for a, b, t, s in tags(text[start:end]))
     for a, b, token, syntax in body_hits:
-        yield _report(ctx, unrendered_merge_tag, message, recipient, "html", a, b, token=token, syntax=syntax,
+        yield span_finding(ctx, unrendered_merge_tag, message, recipient, "html", a, b, token=token, syntax=syntax,
                       where=_LABEL["html"])
     # Attributes and the hidden preview text are not part of the visible text: the plan judged the
     # static ones; the ones holding values are read for each recipient.
@@ -627,7 +631,7 @@ def null_value(message, recipient, ctx):
         label = _LABEL[part]
         from_data = message.is_dynamic(part, a, b)
         where = f"greeting of the {label}" if in_slot else (f"{label}, from the data" if from_data else label)
-        yield _report(ctx, null_value, message, recipient, part, a, b, word=word, where=where)
+        yield span_finding(ctx, null_value, message, recipient, part, a, b, word=word, where=where)
 
 
 def _body_nulls(message, body, vocab: Vocabulary, greeting_slots) -> list[tuple]:
@@ -747,7 +751,7 @@ def field_name_as_name(message, recipient, ctx):
         slot = g.slot.strip()
         if slot and is_field_name(slot, vocab) and not vocab.has_tag(slot):
             kind = "greeting" if g.kind == "greeting" else "form of address"
-            yield _report(ctx, field_name_as_name, message, recipient, g.part, g.slot_start, g.slot_end, slot=slot,
+            yield span_finding(ctx, field_name_as_name, message, recipient, g.part, g.slot_start, g.slot_end, slot=slot,
                           kind=kind, where=_LABEL[g.part])
 
 

@@ -14,12 +14,19 @@ from __future__ import annotations
 import ipaddress
 import re
 import weakref
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
-from preview.checks import visible
 from preview.checks.check import check
-from preview.checks.rules import Match, Rules, fold
+from preview.checks.personalization_gap import (
+    SLOT_MARK,
+    Placer,
+    leading_literal,
+    span_finding,
+    static_finding,
+)
+from preview.checks.rules import Match, Rules, fold, phrase_pattern
 
 _COMMON = {"family": "test-content", "severity": "block"}
 _LABEL = {"subject": "subject", "preheader": "preheader", "from_name": "sender name", "html": "email body",
@@ -31,33 +38,74 @@ _LINE_CACHE = 20_000
 # -- rule data -------------------------------------------------------------------------------
 
 
+# Words too frequent in ordinary copy to stand for a phrase (see CopyMatcher).
+_FREQUENT = frozenset({
+    "a", "an", "the", "is", "it", "this", "that", "your", "you", "my", "our", "here", "there", "goes", "go",
+    "for", "to", "of", "in", "on", "at", "do", "not", "don't", "only", "just", "please", "add", "enter",
+    "insert", "name", "text", "copy", "email", "e-mail", "mail", "message", "title", "body", "content",
+    "button", "call", "action", "image", "product", "company", "description", "example", "send", "sent",
+    "version", "hi", "hello", "dear", "mr", "mrs", "ms", "mr.", "mrs.", "ms.", "first", "last", "and", "or",
+    "with", "new",
+})
+_WINDOW = 120  # characters searched on each side of a trigger word; longer than any phrase
+
+
 class CopyMatcher:
     """The phrases and patterns of ``test_content.yaml`` that apply anywhere, as one matcher.
 
-    It has the ``finditer``/truth interface of :class:`~preview.checks.rules.PhraseSet`, so the
-    shared per-layout search of :mod:`preview.checks.visible` can use it. Phrase matching is
-    the costly step, so a text is first checked for the literal words every phrase needs.
+    It has the ``finditer``/truth interface of :class:`~preview.checks.rules.PhraseSet` (and
+    its phrase syntax and matching, through :func:`~preview.checks.rules.phrase_pattern`). It is built for
+    text read per recipient: one regex of a hundred phrases costs tens of microseconds a
+    character, so each phrase is filed under its rarest word, a plain substring search finds
+    those words, and only the phrases of a word found are tried, on a window around it.
+    Patterns run only on text holding the literal they need (``needs:`` in the YAML, or the
+    pattern's own opening characters).
     """
 
-    def __init__(self, phrases, entries: list[dict]):
-        self.phrases = phrases
-        self.patterns = [(re.compile(p), e) for e in entries if not e.get("parts") for p in _patterns(e)]
-        self.triggers = tuple(sorted({_trigger(p) for e in phrases.entries for p in e["phrases"]} - {""}))
+    def __init__(self, entries: list[dict]):
+        by_word: dict[str, dict[int, list[str]]] = {}
+        for index, entry in enumerate(entries):
+            for phrase in entry.get("phrases") or ():
+                word = _trigger(str(phrase))
+                by_word.setdefault(word, {}).setdefault(index, []).append(phrase_pattern(str(phrase), entry.get("plural", True)))
+        self.groups = {
+            word: tuple((re.compile("|".join(sorted(p, key=len, reverse=True)), re.IGNORECASE), entries[i]) for i, p in groups.items())
+            for word, groups in by_word.items()
+        }
+        words = sorted(self.groups, key=len, reverse=True)
+        # One regex finds every trigger word; a word found also stands for the words inside it
+        # ("tester" holds "test"), which the regex, taking the longest, would not report there.
+        self.words = re.compile("|".join(re.escape(w) for w in words)) if words else None
+        self.inside = {w: tuple(v for v in words if v in w) for w in words}
+        self.patterns = tuple((re.compile(p), e, _needs(e, p)) for e in entries for p in _patterns(e))
+        self.needs = tuple(dict.fromkeys(n for _, _, needs in self.patterns for n in needs or ()))
 
     def finditer(self, text: str):
-        """Yield a :class:`~preview.checks.rules.Match` for every phrase or pattern hit."""
+        """Yield a :class:`~preview.checks.rules.Match` for every phrase or pattern hit, in text order."""
         if not text:
             return
-        if self.phrases:
-            low = fold(text).lower()
-            if any(t in low for t in self.triggers):
-                yield from self.phrases.finditer(text)
-        for regex, entry in self.patterns:
-            for m in regex.finditer(text):
-                yield Match(entry, m.start(), m.end(), m.group())
+        folded = fold(text)
+        low = folded.lower()
+        found: dict[tuple, Match] = {}
+        for hit in self.words.finditer(low) if self.words else ():
+            at = hit.start()
+            a, b = max(0, at - _WINDOW), min(len(text), hit.end() + _WINDOW)
+            for word in self.inside[hit.group()]:
+                for regex, entry in self.groups[word]:
+                    for m in regex.finditer(folded, a, b):
+                        # Look-behinds see before the window, but its end looks like the text's end:
+                        # a match touching it may be cut short, and is found whole from its own word.
+                        if m.end() < b or b == len(text):
+                            found.setdefault((m.start(), m.end(), entry["id"]), Match(entry, m.start(), m.end(), text[m.start() : m.end()]))
+        present = {n for n in self.needs if n[0] in (low if n[1] else text)}
+        for regex, entry, needs in self.patterns:
+            if needs is None or not present.isdisjoint(needs):
+                for m in regex.finditer(text):
+                    found.setdefault((m.start(), m.end(), entry["id"]), Match(entry, m.start(), m.end(), m.group()))
+        yield from sorted(found.values(), key=lambda m: (m.start, -m.end))
 
     def __bool__(self) -> bool:
-        return bool(self.phrases) or bool(self.patterns)
+        return bool(self.groups) or bool(self.patterns)
 
 
 @dataclass(frozen=True)
@@ -69,6 +117,7 @@ class TestRules:
     hosts: frozenset
     tlds: frozenset
     labels: frozenset
+    verdicts: dict = field(default_factory=dict)  # host -> reason or None, memoised
 
 
 def _patterns(entry: dict) -> list[str]:
@@ -77,9 +126,23 @@ def _patterns(entry: dict) -> list[str]:
 
 
 def _trigger(phrase: str) -> str:
-    """The longest literal word a phrase cannot match without (lower case), '' if none."""
-    words = [w.rstrip("*").lower() for w in fold(str(phrase)).split() if w != "..."]
-    return max(words, key=len, default="")
+    """The word a phrase is filed under: its longest word that is not common copy (lower case).
+
+    A ``*`` wildcard keeps its stem, and a plural ending is allowed after any word, so the word
+    as written is always a substring of a match.
+    """
+    words = [w.rstrip("*").lower() for w in fold(phrase).split() if w != "..."]
+    rare = [w for w in words if w not in _FREQUENT]
+    return max(rare or words, key=len, default="")
+
+
+def _needs(entry: dict, pattern: str):
+    """((literal, compare lower-cased), ...) a text must hold for ``pattern`` to match, or None."""
+    declared = entry.get("needs")
+    if declared:
+        return tuple((str(n).lower(), True) for n in ([declared] if isinstance(declared, str) else declared))
+    literal = leading_literal(pattern)
+    return ((literal, False),) if literal else None
 
 
 def _anywhere(entry: dict) -> bool:
@@ -100,7 +163,7 @@ def test_rules(ctx) -> TestRules:
         def words(key):
             return frozenset(str(w).lower() for e in entries for w in e.get(key) or ())
 
-        compiled = TestRules(CopyMatcher(rules.phrases("test_content", where=_anywhere), entries), whole,
+        compiled = TestRules(CopyMatcher([e for e in entries if _anywhere(e)]), whole,
                              words("hosts"), words("tlds"), words("labels"))
         _COMPILED[rules] = compiled
     return compiled
@@ -114,8 +177,7 @@ TestRules.__test__ = False
 # -- finding the copy ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """One piece of test copy: which check it feeds, where it is, and whether it is template text."""
 
     check: str
@@ -141,10 +203,9 @@ def hits(message, ctx) -> list[Hit]:
 def _find(message, ctx) -> list[Hit]:
     rules = test_rules(ctx)
     found: list[Hit] = []
-    for h in visible.find(ctx, rules.anywhere, message):
-        found.append(Hit(h.rule["check"], h.part, _LABEL[h.part], h.text, h.start, h.end))
     for part in ("subject", "preheader", "from_name"):
         text = message.part_text(part)
+        found.extend(Hit(m.rule["check"], part, _LABEL[part], m.text, m.start, m.end) for m in rules.anywhere.finditer(text))
         for regex, entry, parts in rules.whole:
             if part in parts and regex.search(text):
                 found.append(Hit(entry["check"], part, _LABEL[part], text, 0, len(text)))
@@ -152,8 +213,56 @@ def _find(message, ctx) -> list[Hit]:
         found.extend(_text_part_hits(message, ctx, rules))
     doc = message.document
     if doc is not None:
-        found.extend(_document_hits(message, doc, rules))
+        found.extend(Hit(m.rule["check"], "html", _LABEL["html"], m.text, m.start, m.end) for m in _body_hits(message, ctx, rules))
+        found.extend(_document_hits(message, doc, rules, ctx))
     return _without_overlaps(found, message.part_text)
+
+
+def _body_hits(message, ctx, rules: TestRules) -> list[Match]:
+    """Matches in the visible body text: its static text searched once per shared layout, and
+    only the text around each recipient value searched per recipient."""
+    doc = message.document
+    text = doc.text
+    if message.inlined_dynamic:  # values baked into the layout: it is this recipient's own
+        return list(rules.anywhere.finditer(text))
+    plans = ctx.cache.setdefault("TST:body", weakref.WeakKeyDictionary())
+    plan = plans.get(doc.layout)
+    if plan is None:
+        plan = plans[doc.layout] = _body_plan(doc.layout, rules)
+    place = Placer(plan[0], doc)
+    found = {(place(a, n), place(b, n), rule["id"]): rule for a, b, n, rule in plan[1]}
+    for a, b in _windows(doc.text_spans, len(text)):
+        chunk = text[a:b]
+        for m in rules.anywhere.finditer(chunk):
+            # A match cut by the window's edge is no match; a real one is whole in some window.
+            if (m.start == 0 and a > 0) or (m.end == len(chunk) and b < len(text)):
+                continue
+            found.setdefault((a + m.start, a + m.end, m.rule["id"]), m.rule)
+    return [Match(rule, a, b, text[a:b]) for (a, b, _), rule in sorted(found.items(), key=lambda kv: kv[0][:2])]
+
+
+def _body_plan(layout, rules: TestRules):
+    """(slot order, static matches as (start, end, values before, rule)) of a layout's text."""
+    skeleton = "".join(p if type(p) is str else SLOT_MARK for p in layout.text)
+    static = []
+    for m in rules.anywhere.finditer(skeleton):
+        # A match holding or touching a value may change with it: the windows judge those.
+        if SLOT_MARK in m.text or skeleton[m.start - 1 : m.start] == SLOT_MARK or skeleton[m.end : m.end + 1] == SLOT_MARK:
+            continue
+        static.append((m.start, m.end, skeleton.count(SLOT_MARK, 0, m.start), m.rule))
+    return tuple(p for p in layout.text if type(p) is not str), static
+
+
+def _windows(spans, length: int) -> list[tuple[int, int]]:
+    """Merged ranges of text around each value span."""
+    ranges: list[list[int]] = []
+    for start, end, _slot in spans:
+        a, b = max(0, start - _WINDOW), min(length, end + _WINDOW)
+        if ranges and a <= ranges[-1][1]:
+            ranges[-1][1] = max(ranges[-1][1], b)
+        else:
+            ranges.append([a, b])
+    return [(a, b) for a, b in ranges]
 
 
 def _text_part_hits(message, ctx, rules: TestRules) -> list[Hit]:
@@ -177,29 +286,72 @@ def _text_part_hits(message, ctx, rules: TestRules) -> list[Hit]:
     return out
 
 
-def _document_hits(message, doc, rules: TestRules) -> list[Hit]:
-    """Hits in what the visible text does not hold: preview text, alt text, link and image hosts."""
-    out = []
+def _document_hits(message, doc, rules: TestRules, ctx) -> list[Hit]:
+    """Hits in what the visible text does not hold: preview text, alt text, link and image hosts.
+
+    Attributes without recipient values are judged once per shared layout.
+    """
     layout = doc.layout
-    for m in rules.anywhere.finditer(doc.hidden_text):
-        out.append(Hit(m.rule["check"], "html", "preview text", m.text, template_level=_static(message, layout.hidden_text, m.text)))
-    for image, slots in zip(doc.images, layout.images, strict=False):
-        if image.alt:
-            for m in rules.anywhere.finditer(image.alt):
-                out.append(Hit(m.rule["check"], "html", "image alt text", m.text, template_level=_static(message, slots.alt, m.text)))
-            for regex, entry, parts in rules.whole:
-                if "alt" in parts and regex.search(image.alt):
-                    out.append(Hit(entry["check"], "html", "image alt text", image.alt, template_level=_static(message, slots.alt, image.alt)))
-        if image.src:
-            reason = placeholder_host(image.src, rules)
-            if reason:
-                out.append(Hit("placeholder-link", "html", "image address", image.src, reason=reason,
-                               template_level=_static(message, slots.src, _host(image.src))))
-    for link, slots in zip(doc.links, layout.links, strict=False):
-        reason = placeholder_host(link.href, rules) if link.href else None
+    if message.inlined_dynamic:  # values are baked into this layout: nothing in it is shared
+        return [h for kind, index in _attributes(layout) for h in _attribute_hits(message, doc, rules, kind, index)]
+    plans = ctx.cache.setdefault("TST:plans", weakref.WeakKeyDictionary())
+    plan = plans.get(layout)
+    if plan is None:
+        static, slotted = [], []
+        for kind, index in _attributes(layout):
+            if any(type(p) is int for p in _layout_parts(layout, kind, index)):
+                slotted.append((kind, index))
+            else:
+                static.extend(_attribute_hits(message, doc, rules, kind, index))
+        plan = plans[layout] = (static, slotted)
+    static, slotted = plan
+    return [*static, *(h for kind, index in slotted for h in _attribute_hits(message, doc, rules, kind, index))]
+
+
+def _attributes(layout):
+    """(kind, index) of every attribute that can hold copy or an address."""
+    yield "hidden", 0
+    for i in range(len(layout.images)):
+        yield "alt", i
+        yield "src", i
+    for i in range(len(layout.links)):
+        yield "href", i
+
+
+def _layout_parts(layout, kind: str, index: int):
+    if kind == "hidden":
+        return layout.hidden_text
+    if kind == "href":
+        return layout.links[index].href or ()
+    image = layout.images[index]
+    return (image.alt if kind == "alt" else image.src) or ()
+
+
+def _attribute_hits(message, doc, rules: TestRules, kind: str, index: int) -> list[Hit]:
+    """The hits of one attribute as this recipient gets it."""
+    parts = _layout_parts(doc.layout, kind, index)
+    out = []
+    if kind == "hidden":
+        for m in rules.anywhere.finditer(doc.hidden_text):
+            out.append(Hit(m.rule["check"], "html", "preview text", m.text, template_level=_static(message, parts, m.text)))
+    elif kind == "alt":
+        alt = doc.images[index].alt
+        if alt:
+            for m in rules.anywhere.finditer(alt):
+                out.append(Hit(m.rule["check"], "html", "image alt text", m.text, template_level=_static(message, parts, m.text)))
+            for regex, entry, where in rules.whole:
+                if "alt" in where and regex.search(alt):
+                    out.append(Hit(entry["check"], "html", "image alt text", alt, template_level=_static(message, parts, alt)))
+    else:
+        url = doc.links[index].href if kind == "href" else doc.images[index].src
+        reason = placeholder_host(url, rules) if url else None
         if reason:
-            out.append(Hit("placeholder-link", "html", f"link {link.text[:40]!r}" if link.text else "link",
-                           link.href, reason=reason, template_level=_static(message, slots.href, _host(link.href))))
+            if kind == "src":
+                where = "image address"
+            else:
+                text = doc.links[index].text
+                where = f"link {text[:40]!r}" if text else "link"
+            out.append(Hit("placeholder-link", "html", where, url, reason=reason, template_level=_static(message, parts, _host(url))))
     return out
 
 
@@ -219,21 +371,21 @@ def _without_overlaps(found: list[Hit], text_of) -> list[Hit]:
     offsets index; hits on different lines stay apart.
     """
     kept: list[Hit] = []
-    for h in found:
-        for i, k in enumerate(kept):
-            if k.check != h.check or k.part != h.part or k.where != h.where:
-                continue
-            if k.start is None or h.start is None:
-                if k.text == h.text:
-                    break
-                continue
-            gap = text_of(h.part)[min(k.end, h.end) : max(k.start, h.start)]
+    seen = set()
+    spans = sorted((h for h in found if h.start is not None), key=lambda h: (h.check, h.part, h.where, h.start))
+    for h in spans:
+        k = kept[-1] if kept else None
+        if k is not None and (k.check, k.part, k.where) == (h.check, h.part, h.where):
+            gap = text_of(h.part)[k.end : h.start] if h.start > k.end else ""
             near = len(gap) <= 2 or h.check == "filler-text"  # a paragraph of filler is one finding
             if near and "\n" not in gap:
                 # The merged text is read back from the part by the finding (see _findings).
-                kept[i] = replace(k, start=min(k.start, h.start), end=max(k.end, h.end))
-                break
-        else:
+                kept[-1] = k._replace(end=max(k.end, h.end))
+                continue
+        kept.append(h)
+    for h in found:
+        if h.start is None and (h.check, h.part, h.where, h.text) not in seen:
+            seen.add((h.check, h.part, h.where, h.text))
             kept.append(h)
     return kept
 
@@ -258,6 +410,15 @@ def placeholder_host(url: str, rules: TestRules) -> str | None:
     host = _host(url)
     if not host:
         return None
+    known = rules.verdicts.get(host, False)
+    if known is False:
+        known = _judge_host(host, rules)
+        if len(rules.verdicts) < 10_000:  # hosts repeat across recipients; the memo stays small
+            rules.verdicts[host] = known
+    return known
+
+
+def _judge_host(host: str, rules: TestRules) -> str | None:
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
@@ -284,11 +445,17 @@ def _findings(spec, message, recipient, ctx):
     if recipient.get("is_seed"):
         return
     for h in hits(message, ctx):
-        if h.check == spec.spec.name:
-            text = h.text if h.start is None else message.part_text(h.part)[h.start : h.end]
+        if h.check != spec.spec.name:
+            continue
+        text = h.text if h.start is None else message.part_text(h.part)[h.start : h.end]
+        args = {"found": text, "where": h.where, "reason": f" ({h.reason})" if h.reason else ""}
+        if h.start is not None and h.template_level is None:
+            yield span_finding(ctx, spec, message, recipient, h.part, h.start, h.end, **args)
+        elif h.template_level:
+            yield static_finding(ctx, spec, message, h.part, h.start, h.end, text, **args)
+        else:
             yield ctx.finding(spec, message, recipient, part=h.part, start=h.start, end=h.end, text=text,
-                              template_level=h.template_level, found=text, where=h.where,
-                              reason=f" ({h.reason})" if h.reason else "")
+                              template_level=False, **args)
 
 
 @check(

@@ -93,7 +93,7 @@ def test_a_sender_named_after_a_test_kitchen_is_fine():
 @pytest.mark.parametrize(
     ("copy", "found"),
     [
-        ("Lorem ipsum dolor sit amet, consectetur adipiscing elit.", "Lorem ipsum dolor sit amet, consectetur adipiscing"),
+        ("Lorem ipsum dolor sit amet, consectetur adipiscing elit.", "Lorem ipsum dolor sit amet, consectetur adipiscing elit"),
         ("Our story. Lorem ipsum.", "Lorem ipsum"),
         ("asdf", "asdf"),
         ("Your text here", "Your text here"),
