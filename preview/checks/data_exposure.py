@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from preview.checks import facts
 from preview.checks.check import check
 from preview.checks.evidence import describe_entry, entry_of, lookup
 from preview.checks.rules import fold
@@ -261,7 +262,7 @@ def special_category_on_visible_surface(message, recipient, ctx):
         # recipient or was written from their data ("Baby shower gift ideas" is neither).
         if hit.part != "from_name" and not (_SECOND_PERSON.search(fold(text)) or _driven_by_data(message, hit.part)):
             continue
-        cleared, data = _cleared(recipient, hit.rule, ctx)
+        cleared, data = _cleared(recipient, hit.rule, ctx.send_date)
         if cleared:
             continue
         done.add((hit.part, topic))
@@ -282,25 +283,22 @@ def _driven_by_data(message, part: str) -> bool:
     return False
 
 
-def _cleared(recipient: dict, topic: dict, ctx) -> tuple[bool, list[str]]:
-    """Whether the recipient opted into this on their own screen, and the data that says so."""
-    prefs = recipient.get("preferences") or {}
-    consent = prefs.get("sensitive_personalization_consent") is True
-    shared = prefs.get("shared_device") is True
+def _cleared(recipient: dict, topic: dict, on) -> tuple[bool, list[str]]:
+    """Whether the recipient opted into this on their own screen, and the data that says so:
+    consent to sensitive personalization, no shared device, and (for topics that are life
+    events) the event declared or observed by the recipient themselves and not reversed."""
+    consent = facts.has_sensitive_consent(recipient)
+    shared = facts.has_shared_device(recipient)
     data = [f"preferences.sensitive_personalization_consent: {str(consent).lower()}"]
     if shared:
         data.append("preferences.shared_device: true (others read this inbox)")
     types = set(topic.get("events") or ())
-    declared = []
-    for index, event in enumerate(recipient.get("life_events") or ()):
-        if event.get("type") in types:
-            data.append(describe_entry(recipient, f"life_events[{index}]"))
-            if event.get("source") in ("declared", "observed") and event.get("status", "happened") not in ("cancelled", "lost") and not event.get("subject"):
-                declared.append(index)
-    if types and not any(e.get("type") in types for e in recipient.get("life_events") or ()):
+    matching = facts.events(recipient, types) if types else []
+    data += [describe_entry(recipient, ev.path) for ev in matching]
+    if types and not matching:
         data.append(f"life_events: no {' or '.join(sorted(types))} on record")
-    cleared = consent and not shared and (not types or bool(declared))
-    return cleared, data
+    declared = [ev for ev in matching if ev.own and ev.trusted and facts.reversal(ev, recipient, on) is None]
+    return consent and not shared and (not types or bool(declared)), data
 
 
 CHECKS = [field_is_not_a_name, internal_data_shown, special_category_on_visible_surface, another_persons_name]

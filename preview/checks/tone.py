@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from preview.checks import facts
 from preview.checks.check import check
 from preview.checks.evidence import describe_entry
 from preview.checks.visible import find, line_around
@@ -143,30 +144,23 @@ def cruel_wording_to_grieving_recipient(message, recipient, ctx):
     hit = next(iter(find(ctx, "tone", message, where=_CRUEL)), None)
     if hit is None:
         return
-    index, event = events[0]
     start, end = _span(message, hit)
     yield ctx.finding(
         cruel_wording_to_grieving_recipient, message, recipient, part=hit.part, start=start, end=end,
-        data=[describe_entry(recipient, f"life_events[{i}]") for i, _ in events],
-        copy=hit.text, event=str(event.get("type", "event")).replace("_", " "),
+        data=[describe_entry(recipient, event.path) for event in events],
+        copy=hit.text, event=events[0].type.replace("_", " "),
     )
 
 
-def _recent_hurt(recipient: dict, on: dt.date, days: int) -> list[tuple[int, dict]]:
-    """The recipient's own painful events of the last ``days`` days (undated ones count)."""
+def _recent_hurt(recipient: dict, on: dt.date, days: int) -> list[facts.Event]:
+    """Painful events of the last ``days`` days (undated ones count): the recipient's own, or a
+    death of someone close (a bereavement's ``subject`` is the person who died)."""
     out = []
-    for index, event in enumerate(recipient.get("life_events") or ()):
-        if event.get("source") == "test":
+    for event in facts.events(recipient):
+        if event.source == "test" or not (event.type in _HURTING_EVENTS or event.status == "lost"):
             continue
-        painful = event.get("type") in _HURTING_EVENTS or event.get("status") == "lost"
-        if not painful:
-            continue
-        try:
-            when = dt.date.fromisoformat(event["date"]) if event.get("date") else None
-        except ValueError:
-            when = None
-        if when is None or 0 <= (on - when).days <= days:
-            out.append((index, event))
+        if event.date is None or 0 <= (on - event.date).days <= days:
+            out.append(event)
     return out
 
 

@@ -117,7 +117,12 @@ def _body_hits(ctx, phrases: PhraseSet, message) -> list[Hit]:
                 continue
             key = (a + m.start, a + m.end, m.rule["id"])
             found.setdefault(key, Hit("html", key[0], key[1], m.text, m.rule))
-    return sorted(found.values(), key=lambda h: (h.start, h.end))
+    # Like one scan of the whole text: leftmost first, and no match inside an earlier one.
+    out: list[Hit] = []
+    for hit in sorted(found.values(), key=lambda h: (h.start, -h.end)):
+        if not out or hit.start >= out[-1].end:
+            out.append(hit)
+    return out
 
 
 def _static_hits(ctx, phrases: PhraseSet, layout) -> list[list[tuple]]:
