@@ -136,10 +136,11 @@ def inferred_sensitive_event(message, recipient, ctx):
 
 
 def _beyond(entries: list[str], listed) -> list[str]:
-    # Entries not already described through ``listed`` events: "life_events" adds nothing
-    # beside "life_events[0]".
+    # Entries not already described through ``listed`` events; a whole list ("recommendations")
+    # adds nothing beside one of its elements.
     paths = {ev.path for ev in listed}
-    return [e for e in entries if e not in paths and not (e == "life_events" and paths)]
+    named = paths | set(entries)
+    return [e for e in entries if e not in paths and not any(n.startswith(e + "[") for n in named)]
 
 
 def _kind_of(entry: str) -> str:
@@ -251,13 +252,17 @@ def deceased_recipient(message, recipient, ctx):
     "or 'Congratulations!' copy. The window is set in rules/life_events.yaml (event-bereavement).",
     bad="'Plan the perfect family celebration' to a recipient with life_events[0]: bereavement of father, declared, dated three months before the send",
     good="The same email to a recipient whose bereavement was three years ago, or a calm seasonal email to the bereaved",
-    message='"{phrase}" celebrates, and the recipient was bereaved {when}',
+    message='"{phrase}" is joyful copy (congratulations, babies, weddings, family occasions), and the recipient was bereaved {when}',
     **_COMMON,
 )
 def celebration_after_bereavement(message, recipient, ctx):
     on = ctx.send_date
-    window = wording.event_rules(ctx).get("bereavement", {}).get("current_days", 365)
-    recent = facts.bereavements(recipient, on, within_days=window)
+    rule = wording.event_rules(ctx).get("bereavement", {})
+    ignored = {str(s).lower() for s in rule.get("ignore_subjects") or ()}
+    recent = [
+        ev for ev in facts.bereavements(recipient, on, within_days=rule.get("current_days", 365))
+        if (ev.subject or "").strip().lower() not in ignored
+    ]
     if not recent:
         return
     hits = _joyful(ctx, message)
