@@ -346,14 +346,3 @@ def _memo_refs(ctx, message, recipient):
         out.append(CopyReference(hit, hit.part, start, end, tuple(items)))
     ctx.cache["purchases:refs"] = (message, out)
     return out
-
-
-def referenced_purchases(ctx, message, recipient: dict) -> list[Purchase]:
-    """Every purchase the visible parts refer to, by lineage or by name."""
-    found: dict[str, Purchase] = {}
-    for part in VISIBLE_PARTS:
-        text = message.part_text(part)
-        if text:
-            for p in purchases_in(ctx, message, recipient, part, 0, len(text)):
-                found.setdefault(p.path, p)
-    return list(found.values())

@@ -13,11 +13,12 @@ from preview.checks.evidence import describe_entry
 from preview.checks.purchases import (
     copy_references,
     purchases,
-    referenced_purchases,
+    purchases_in,
     returned_note,
     shown_recommendations,
     source_of,
 )
+from preview.checks.visible import line_around
 
 _FAMILY = "returned-item"
 
@@ -41,21 +42,38 @@ _FAMILY = "returned-item"
 def review_request_for_returned_item(message, recipient, ctx):
     if not any(p.returned for p in purchases(recipient)):
         return
-    refs = [r for r in copy_references(ctx, message, recipient) if r.kind == "review"]
-    if not refs:
-        return
-    # A review email names the item anywhere (subject, a product block below the question), so
-    # every purchase the email refers to is under review, not only the one on the same line.
-    referenced = referenced_purchases(ctx, message, recipient)
-    kept = {p.sku for p in referenced if not p.returned}
-    returned = [p for p in referenced if p.returned and p.sku not in kept]
-    for p in returned:
-        # Show the request that names this item, else the one in the body (next to the item).
-        ref = next((r for r in refs if p in r.items), None) or next((r for r in refs if r.part == "html"), refs[0])
-        yield ctx.finding(
-            review_request_for_returned_item, message, recipient, part=ref.part, start=ref.start, end=ref.end,
-            data=[describe_entry(recipient, p.path)], copy=ref.hit.text, item=p.name, returned=returned_note(p),
-        )
+    under_review: dict[str, tuple] = {}
+    for ref in copy_references(ctx, message, recipient):
+        if ref.kind == "review":
+            for p in _reviewed(ctx, message, recipient, ref):
+                under_review.setdefault(p.path, (p, ref))
+    kept = {p.sku for p, _ in under_review.values() if not p.returned}
+    for p, ref in under_review.values():
+        # A product bought again and kept is the one under review, not its returned twin.
+        if p.returned and p.sku not in kept:
+            yield ctx.finding(
+                review_request_for_returned_item, message, recipient, part=ref.part, start=ref.start, end=ref.end,
+                data=[describe_entry(recipient, p.path)], copy=ref.hit.text, item=p.name, returned=returned_note(p),
+            )
+
+
+# A review request that names no product ("Tell us what you think of your order") is about the
+# products shown around it: the line before (a product above its "Write a review" button) and the
+# next few (the order listed below the question).
+_LINES_BEFORE, _LINES_AFTER = 1, 3
+
+
+def _reviewed(ctx, message, recipient, ref) -> tuple:
+    """The purchases a review request is about."""
+    if ref.items or ref.part != "html":
+        return ref.items
+    text = message.part_text("html")
+    start, end = ref.start, ref.end
+    for _ in range(_LINES_BEFORE):
+        start = line_around(text, start - 1, start - 1)[0] if start > 0 else start
+    for _ in range(_LINES_AFTER):
+        end = line_around(text, end + 1, end + 1)[1] if end < len(text) else end
+    return tuple(purchases_in(ctx, message, recipient, "html", start, end))
 
 
 @check(

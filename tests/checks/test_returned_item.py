@@ -61,6 +61,16 @@ def test_review_request_for_an_item_bought_again_and_kept_passes():
     assert found(REVIEW, recipient(orders=orders), **REVIEW_FRONT) == []
 
 
+def test_review_of_a_kept_item_beside_copy_about_a_returned_one_only_warns():
+    body = mjml(
+        "<mj-text>How are you enjoying your {{ recipient.orders[0].items[0].name }}?</mj-text>",
+        "<mj-text>It arrived a little while ago.</mj-text>",
+        "<mj-text>Because you bought {{ recipient.orders[1].items[0].name }}, more like it:</mj-text>",
+    )
+    orders = [order("o2", "2026-11-22", {"sku": "LAMP", "name": "Arc Floor Lamp"}), order("o1", "2026-10-01", sofa(**RETURNED))]
+    assert [f.code for f in found(body, recipient(orders=orders))] == ["RET003"]
+
+
 def test_static_review_request_naming_the_returned_product_blocks():
     body = mjml("<mj-text>Loving your new Oslo 3-Seat Sofa? Leave a review.</mj-text>")
     assert [f.code for f in found(body, recipient(orders=[order("o1", "2026-11-02", sofa(**RETURNED))]))] == ["RET001"]
