@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from preview.checks import facts
 from preview.checks.evidence import entry_of, lineage_paths
-from preview.checks.phrase_index import indexed
 
 # Fields that identify the recipient but say nothing about their life: a branch on them does
 # not make copy "driven by the recipient's data" in the sense the misfire families mean.
@@ -76,10 +75,10 @@ def scan(ctx, message, file: str, *, key: str = "phrases", where=None) -> list[H
     memo_key = ("scan", file, key, where)
     if memo_key in memo:
         return memo[memo_key]
-    matcher = indexed(ctx.rules, file, key, where)
+    matcher = ctx.rules.phrases(file, key, where)
     hits = _find(ctx, matcher, message)
     if hits:
-        exceptions = _find(ctx, indexed(ctx.rules, file, "except", where), message)
+        exceptions = _find(ctx, ctx.rules.phrases(file, "except", where), message)
         if exceptions:
             hits = [
                 h for h in hits
