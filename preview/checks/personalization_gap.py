@@ -10,6 +10,7 @@ one and "Hi FNAME," a field name in it.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 import weakref
@@ -452,9 +453,53 @@ def static_finding(ctx, spec_check, message, part: str, start: int | None, end: 
 
 def span_finding(ctx, spec_check, message, recipient, part: str, start: int, end: int, **args):
     """A finding on ``[start, end)`` of ``part``: per recipient when data made it, else for the template."""
-    if message.is_dynamic(part, start, end):
-        return ctx.finding(spec_check, message, recipient, part=part, start=start, end=end, **args)
+    if from_data(message, ctx, part, start, end):
+        return ctx.finding(spec_check, message, recipient, part=part, start=start, end=end, template_level=False, **args)
     return static_finding(ctx, spec_check, message, part, start, end, message.part_text(part)[start:end], **args)
+
+
+def from_data(message, ctx, part: str, start: int, end: int) -> bool:
+    """Whether ``[start, end)`` of ``part`` shows recipient data.
+
+    Where values had to be baked into the layout (``inlined_dynamic``), the message cannot say
+    which body text they are, so they are looked up in the visible text (see :func:`value_spans`).
+    """
+    if part == "html" and message.inlined_dynamic:
+        return any(a < end and start < b for a, b in value_spans(message, ctx))
+    return message.is_dynamic(part, start, end)
+
+
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def value_spans(message, ctx) -> list[tuple[int, int]]:
+    """Where the body's recipient values sit in its visible text; memoised for the message."""
+    memo = ctx.cache.get("PZG:values")
+    if memo is not None and memo[0] is message:
+        return memo[1]
+    spans = [(a, b) for a, b, _ in message.document.text_spans] if message.document is not None else []
+    out = message.parts.get("body")
+    if message.inlined_dynamic and out is not None:
+        # Values come in text order, each after the template text before it: find that text's
+        # last words followed by the value, from where the previous value ended.
+        text = message.body_text
+        slotted = set(message.body_slot_chunks)
+        cursor = 0
+        before = ""
+        for index, chunk in enumerate(out.chunks):
+            visible = " ".join(html.unescape(_TAGS.sub(" ", out.text[chunk.start : chunk.end])).split())
+            if not chunk.dynamic or index in slotted:
+                before = (before + " " + visible)[-30:] if visible else before
+                continue
+            if visible:
+                lead = r"\s+".join(re.escape(w) for w in before.split())
+                m = re.compile(lead + r"\s*(" + re.escape(visible) + ")").search(text, cursor)
+                if m is not None:
+                    spans.append(m.span(1))
+                    cursor = m.end()
+            before = ""
+    ctx.cache["PZG:values"] = (message, spans)
+    return spans
 
 
 @dataclass(frozen=True)
@@ -626,26 +671,25 @@ def null_value(message, recipient, ctx):
                 hits.append((part, a, b, word, in_slot))
     body = _body(message, ctx)
     if body is not None:
-        hits.extend(_body_nulls(message, body, vocab, slots.get("html", ())))
+        hits.extend(_body_nulls(message, ctx, body, vocab, slots.get("html", ())))
     for part, a, b, word, in_slot in hits:
         label = _LABEL[part]
-        from_data = message.is_dynamic(part, a, b)
-        where = f"greeting of the {label}" if in_slot else (f"{label}, from the data" if from_data else label)
+        data = from_data(message, ctx, part, a, b)
+        where = f"greeting of the {label}" if in_slot else (f"{label}, from the data" if data else label)
         yield span_finding(ctx, null_value, message, recipient, part, a, b, word=word, where=where)
 
 
-def _body_nulls(message, body, vocab: Vocabulary, greeting_slots) -> list[tuple]:
+def _body_nulls(message, ctx, body, vocab: Vocabulary, greeting_slots) -> list[tuple]:
     """Null spellings of the body: in values, in greeting slots, and the never-copy ones."""
     plan, place = body
     text = message.body_text
     doc = message.document
     found = {}
     if message.inlined_dynamic:
-        # The layout holds values: a spelling counts when a value of the render holds it.
-        out = message.parts.get("body")
-        in_values = {w for c in (out.chunks if out else ()) if c.dynamic for _, _, w in vocab.find_nulls(out.text[c.start : c.end])}
+        # The layout holds values: a spelling counts inside one of them, or when it is never copy.
+        values = value_spans(message, ctx)
         for a, b, word in vocab.find_nulls(text):
-            if word in in_values or not word.isalnum():
+            if not word.isalnum() or any(x < b and a < y for x, y in values):
                 found[a, b] = word
     else:
         for a, b, n, word in plan.objects:
@@ -729,7 +773,7 @@ def hard_coded_name(message, recipient, ctx):
         name = name_of(g.slot, vocab, brand)
         if name is None or is_field_name(g.slot, vocab) or next(vocab.find_nulls(g.slot), None):
             continue
-        if not message.is_dynamic(g.part, g.slot_start, g.slot_end):
+        if not from_data(message, ctx, g.part, g.slot_start, g.slot_end):
             yield static_finding(ctx, hard_coded_name, message, g.part, g.slot_start, g.slot_end, g.slot,
                                  name=name, where=_LABEL[g.part])
 

@@ -11,7 +11,7 @@ import pytest
 from preview.checks import personalization_gap as pzg
 from preview.checks.registry import CheckSettings, Registry
 from preview.checks.rules import Rules
-from tests.conftest import CLEAN_BODY, CLEAN_FRONT, make, mjml, recipient, render, run_checks
+from tests.conftest import make, mjml, recipient, run_checks
 
 FAMILY = "personalization-gap"
 VOCAB = pzg._compile(Rules().entries("merge_tags"))
@@ -183,6 +183,17 @@ def test_odd_but_real_names_are_not_null_values():
     assert found == []
 
 
+def test_values_baked_into_the_layout_are_still_told_from_the_copy():
+    # A value with an edge space cannot be filled into a shared layout, so the renderer compiles
+    # it into this recipient's own; the copy around it must still count as template text.
+    body = text_block("Hi {{ recipient.first_name }},", "The old contract is null and void.",
+                      "Ships to: {{ recipient.attributes.city }}")
+    found = only(findings(body, [recipient("r1", first_name=" null", attributes={"city": " undefined"})]), "PZG002")
+    assert {(f.evidence.text, f.args["where"]) for f in found} == {
+        ("null", "greeting of the email body"), ("undefined", "email body, from the data")}
+    assert all(f.recipient_id == "r1" for f in found)
+
+
 # -- PZG003 empty greetings -----------------------------------------------------------------
 
 
@@ -203,6 +214,12 @@ def test_an_empty_greeting_names_the_empty_field(greeting, subject):
     for f in found:
         assert any(line.endswith(": null") for line in f.evidence.data)
         assert "rendered as nothing" in f.message
+
+
+def test_an_empty_greeting_in_the_plain_text_part():
+    found = only(findings(text_block("Hello there,"), [recipient("r1", first_name=None)],
+                          text="Dear {{ recipient.first_name }},\nOur winter picks are here."), "PZG003")
+    assert [(f.part, f.evidence.text) for f in found] == [("text", "Dear ,")]
 
 
 def test_a_blank_string_name_is_also_an_empty_greeting():
@@ -427,8 +444,3 @@ def test_corpus_hard_coded_greetings_are_the_real_ones(corpus):
                 names[path.name] = f.args["name"]
     # austin.mjml says "Hi Jane," and delivery.mjml "Hello John,"; no other template names anyone.
     assert names == {"austin.mjml": "Jane", "delivery.mjml": "John"}
-
-
-def test_clean_front_matter_greets_by_name():
-    message = render(CLEAN_BODY, recipient("r1", first_name="Zoë"), **CLEAN_FRONT)
-    assert message.subject.startswith("Zoë, ")

@@ -222,6 +222,14 @@ def test_a_test_record_in_the_audience_is_reported_for_that_recipient_only():
     assert "first_name: 'John'" in doe.evidence.data and "last_name: 'Doe'" in doe.evidence.data
 
 
+def test_copy_next_to_a_value_baked_into_the_layout_stays_template_text():
+    # An edge space keeps a value out of the shared layout; the filler beside it is still the template's.
+    body = text_block("Hi {{ recipient.first_name }}, lorem ipsum dolor sit amet.")
+    found = findings(body, [recipient("r1", first_name=" Ana"), recipient("r2", first_name=" Jane Doe")])
+    assert {(f.code, f.recipient_id, f.args["found"]) for f in found} == {
+        ("TST002", None, "lorem ipsum dolor sit amet"), ("TST003", "r2", "Jane Doe")}
+
+
 def test_template_copy_reaches_the_report_once_however_many_recipients():
     found = findings(text_block("Lorem ipsum"), [recipient(f"r{i}") for i in range(5)])
     assert [(f.code, f.recipient_id) for f in found] == [("TST002", None)]
