@@ -18,7 +18,7 @@ from functools import cached_property
 
 from preview.checks.evidence import entry_of
 from preview.checks.rules import fold
-from preview.checks.visible import VISIBLE_PARTS, find, line_around, shown_values
+from preview.checks.visible import VISIBLE_PARTS, Hit, find, line_around, shown_values
 
 _ITEM_PATH = re.compile(r"^orders\[(\d+)\](?:\.items\[(\d+)\])?")
 _REC_PATH = re.compile(r"^recommendations\[(\d+)\]")
@@ -237,15 +237,21 @@ def shown_recommendations(ctx, message, recipient: dict) -> list[ShownRecommenda
 
 def find_name(message, name: str, parts=VISIBLE_PARTS) -> tuple[str, int, int] | None:
     """Where a product name appears in the visible text (case and quote insensitive)."""
-    needle = fold(name).lower().strip()
+    needle = _lower(fold(name)).strip()
     if len(needle) < 3:
         return None
     for part in parts:
-        text = fold(message.part_text(part)).lower()
+        text = _lower(fold(message.part_text(part)))
         at = _word_find(text, needle)
         if at >= 0:
             return part, at, at + len(needle)
     return None
+
+
+def _lower(text: str) -> str:
+    # Offsets must stay those of the original text; a few letters ("İ") lengthen when lowered.
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else text
 
 
 def _word_find(text: str, needle: str, start: int = 0, end: int | None = None) -> int:
@@ -283,7 +289,7 @@ def purchases_in(ctx, message, recipient: dict, part: str, start: int, end: int)
                 for p in bought:
                     if p.order_index == int(m.group(1)):
                         refs.setdefault(p.path, p)
-    text = fold(message.part_text(part)).lower()
+    text = _lower(fold(message.part_text(part)))
     # A product named inside another value (a recommendation "Trail Runner 2 Wide") is that
     # value, not a mention of the purchase.
     values = [
@@ -293,7 +299,7 @@ def purchases_in(ctx, message, recipient: dict, part: str, start: int, end: int)
     for p in bought:
         if p.path in refs or len(p.name) < 3:
             continue
-        needle = fold(p.name).lower()
+        needle = _lower(fold(p.name))
         at = _word_find(text, needle, start, end)
         while at >= 0 and any(a <= at and at + len(needle) <= b for a, b in values):
             at = _word_find(text, needle, at + 1, end)
@@ -306,7 +312,7 @@ def purchases_in(ctx, message, recipient: dict, part: str, start: int, end: int)
 class CopyReference:
     """A line of purchase copy ("because you bought ...") and the order items it refers to."""
 
-    hit: object  # preview.checks.visible.Hit
+    hit: Hit
     part: str
     start: int
     end: int
