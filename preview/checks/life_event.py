@@ -111,7 +111,8 @@ def inferred_sensitive_event(message, recipient, ctx):
     if facts.has_sensitive_consent(recipient) or not facts.has_inferred_data(recipient):
         return
     by_event = _topic_by_event(ctx)
-    guessed_anywhere = any(ev.inferred and ev.type in by_event for ev in facts.events(recipient, own=True))
+    behaviour = _behaviour_on_topics(ctx, recipient)
+    guessed_anywhere = behaviour or any(ev.inferred and ev.type in by_event for ev in facts.events(recipient, own=True))
     if not guessed_anywhere and not wording.inferred_entries(recipient, wording.read_entries(ctx, message)):
         return  # nothing guessed about a sensitive event, and the render read no guessed field
     on = ctx.send_date
@@ -126,13 +127,38 @@ def inferred_sensitive_event(message, recipient, ctx):
         if any(ev.trusted and not facts.reversal(ev, recipient, on) for ev in own):
             continue  # they told us: personal copy on it is theirs to have
         guessed_events = [ev for ev in own if ev.inferred]
-        guessed = _beyond(wording.inferred_entries(recipient, entries), guessed_events)
+        # Copy that speaks to the recipient about a topic they only browsed or searched for is
+        # built on that behaviour, whether or not the template reads it (the audience was).
+        searched = behaviour.get(topic.get("id"), [])
+        guessed = _beyond(list(dict.fromkeys([*wording.inferred_entries(recipient, entries), *searched])), guessed_events)
         if not guessed_events and not guessed:
             continue
         data = [describe_entry(recipient, ev.path) for ev in guessed_events] + [describe_entry(recipient, e) for e in guessed]
         data.append("preferences.sensitive_personalization_consent: not given")
         source = ", ".join(dict.fromkeys([ev.source.replace("_", "-") + " " + ev.type.replace("_", " ") for ev in guessed_events] + [_kind_of(e) for e in guessed]))
         yield _sentence_finding(inferred_sensitive_event, ctx, message, recipient, hit, data, topic=topic.get("topic", topic.get("id")), source=source)
+
+
+def _behaviour_on_topics(ctx, recipient: dict) -> dict[str, list[str]]:
+    """Sensitive topic id -> the behaviour entries about it: searches, pins and views
+    (``activity``) and recommendations chosen from them, whose words name the topic."""
+    out: dict[str, list[str]] = {}
+    topics = ctx.rules.phrases("sensitive_topics")
+    everyday = ctx.rules.phrases("life_events", "topic_phrases", wording.kind("event"))
+    by_event = _topic_by_event(ctx)
+    items = [(f"activity[{i}]", a) for i, a in enumerate(recipient.get("activity") or ())]
+    items += [(f"recommendations[{i}]", r) for i, r in enumerate(recipient.get("recommendations") or ()) if facts.is_behavioural(recipient, i)]
+    for path, item in items:
+        words = " / ".join(str(item.get(k)) for k in ("query", "name", "category") if item.get(k))
+        if not words:
+            continue
+        for m in topics.finditer(words):
+            out.setdefault(m.rule.get("id"), []).append(path)
+        for m in everyday.finditer(words):
+            topic = by_event.get(m.rule.get("event"))
+            if topic is not None:
+                out.setdefault(topic.get("id"), []).append(path)
+    return {k: list(dict.fromkeys(v)) for k, v in out.items()}
 
 
 def _beyond(entries: list[str], listed) -> list[str]:
@@ -283,7 +309,7 @@ def _joyful(ctx, message) -> list:
     events = {t for e in joyful_rules for t in e.get("also_events") or ()}
     family = {r["id"] for r in ctx.rules.entries("occasions") if r.get("family")}
     hits = list(wording.scan(ctx, message, "life_events", where=wording.kind("joyful")))
-    hits += wording.claims(ctx, message)
+    hits += [h for h in wording.claims(ctx, message) if events.intersection(wording.topic_events(h.rule))]
     hits += [h for h in wording.event_topics(ctx, message) if h.rule.get("event") in events]
     hits += [h for h in wording.scan(ctx, message, "occasions") if h.rule.get("id") in family]
     return sorted(hits, key=lambda h: (wording.PART_ORDER.get(h.part, 9), h.start))

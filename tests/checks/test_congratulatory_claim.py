@@ -194,6 +194,13 @@ def test_birthday_claims_need_a_birth_date_near_the_send(birth_date, code):
     assert [f.code for f in found] == ([code] if code else [])
 
 
+def test_a_declared_birthday_field_supports_birthday_copy():
+    body = text("Your birthday treat arrives in {{ recipient.attributes.birthday_month }}.")
+    assert claims(body, recipient(birth_date=None, attributes={"birthday_month": "April"})) == []
+    rec = recipient(birth_date=None, attributes={"birthday_month": "April"}, attribute_sources={"birthday_month": "inferred"})
+    assert [f.code for f in claims(body, rec)] == ["CLM001"]
+
+
 # -- scope, seeds, rules as data, the clean campaign ----------------------------------------------
 
 

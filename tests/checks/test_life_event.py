@@ -78,6 +78,16 @@ def test_recommendations_chosen_from_browsing_count_as_inference():
     assert found(body, recipient(recommendations=[bestseller])) == []
 
 
+def test_addressing_a_topic_the_recipient_only_searched_for_is_built_on_the_search():
+    copy = ["<mj-text>Support for your IVF journey, delivered discreetly.</mj-text>"]
+    searched = recipient(activity=[{"type": "search", "date": "2026-11-20", "query": "ivf clinics"}])
+    [f] = found(copy, searched)
+    assert f.code == "LIF001" and "activity[0]: 1 search of 'ivf clinics' on 2026-11-20" in f.evidence.data
+    assert found(copy, recipient()) == []  # nothing guessed: nothing to judge
+    assert found(copy, recipient(activity=[{"type": "search", "date": "2026-11-20", "query": "garden chairs"}])) == []
+    assert found(["<mj-text>Our fertility range is chosen with clinicians.</mj-text>"], dict(searched, birth_date="1980-01-01")) == []
+
+
 @pytest.mark.parametrize(("sources", "fires"), [({"condition": "inferred"}, True), ({"condition": "third_party"}, True), ({}, False)])
 def test_inferred_health_fields_shown_in_copy(sources, fires):
     body = ["{% if recipient.attributes.condition %}<mj-text>Living with {{ recipient.attributes.condition }}? Our low-sugar range.</mj-text>{% endif %}"]
@@ -168,6 +178,19 @@ def test_celebration_copy_after_a_recent_bereavement_blocks():
 )
 def test_old_bereavement_or_calm_copy_passes(copy, when):
     assert found(copy, recipient(life_events=[ev("bereavement", subject="father", date=when)])) == []
+
+
+@pytest.mark.parametrize(
+    "copy",
+    [
+        "Congrats on finishing the marathon! Recovery gear inside.",  # the reader's own achievement
+        "Happy birthday, Ana! 20% off all month.",  # the reader's own day
+        "Congratulations on the new job: workwear for week one.",
+    ],
+)
+def test_the_readers_own_news_is_not_family_celebration(copy):
+    rec = recipient(birth_date="1985-12-03", life_events=[ev("bereavement", subject="mother", date="2026-11-01"), ev("new_job", date="2026-11-10")])
+    assert found(text(copy), rec) == []
 
 
 def test_losing_a_pet_does_not_block_baby_or_wedding_copy():
