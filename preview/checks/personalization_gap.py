@@ -435,17 +435,23 @@ def greetings(message, ctx) -> list[Greeting]:
     return found
 
 
+_STATIC_FINDINGS = 10_000
+
+
 def static_finding(ctx, spec_check, message, part: str, start: int | None, end: int | None, text: str, **args):
     """A template-level finding, built once per run and re-placed for each recipient's text.
 
     Building a finding reads its data lineage, which is the costly part; template text has the
     same finding for everyone, so only its offsets change from one recipient to the next.
     """
-    key = ("PZG:static", spec_check.spec.code, part, text, tuple(sorted(args.items())))
-    finding = ctx.cache.get(key)
+    store = ctx.cache.setdefault("PZG:static", {})
+    key = (spec_check.spec.code, part, text, tuple(sorted(args.items())))
+    finding = store.get(key)
     if finding is None:
-        finding = ctx.cache[key] = ctx.finding(spec_check, message, None, part=part, start=start, end=end, text=text,
-                                               template_level=True, **args)
+        finding = ctx.finding(spec_check, message, None, part=part, start=start, end=end, text=text,
+                              template_level=True, **args)
+        if len(store) < _STATIC_FINDINGS:  # template text is finite; this only guards against misuse
+            store[key] = finding
     if (finding.evidence.start, finding.evidence.end) != (start, end):
         finding = replace(finding, evidence=replace(finding.evidence, start=start, end=end))
     return finding
@@ -618,6 +624,8 @@ def unrendered_merge_tag(message, recipient, ctx):
         where, value, parts = _attribute(doc, layout, kind, index)
         for _, _, token, syntax in tags(value):
             if not message.inlined_dynamic and _in_static(parts, token):
+                # Named by the template's own part of the address, the same for every recipient.
+                where = where if kind in ("hidden", "alt") else f"{where.split()[0]} {_flat(parts)[:80]}"
                 yield static_finding(ctx, unrendered_merge_tag, message, "html", None, None, token, token=token,
                                      syntax=syntax, where=where)
             else:

@@ -346,13 +346,20 @@ def _attribute_hits(message, doc, rules: TestRules, kind: str, index: int) -> li
         url = doc.links[index].href if kind == "href" else doc.images[index].src
         reason = placeholder_host(url, rules) if url else None
         if reason:
+            static = _static(message, parts, _host(url))
             if kind == "src":
                 where = "image address"
             else:
-                text = doc.links[index].text
+                text = doc.links[index].text if not static else _flat(doc.layout.links[index].text)
                 where = f"link {text[:40]!r}" if text else "link"
-            out.append(Hit("placeholder-link", "html", where, url, reason=reason, template_level=_static(message, parts, _host(url))))
+            if static and any(type(p) is int for p in parts):
+                url = _flat(parts)  # the template's part of the address: one finding for everyone
+            out.append(Hit("placeholder-link", "html", where, url, reason=reason, template_level=static))
     return out
+
+
+def _flat(parts) -> str:
+    return "".join(p for p in parts if type(p) is str) if parts else ""
 
 
 def _static(message, parts, needle: str) -> bool:

@@ -140,6 +140,13 @@ def test_a_tag_in_a_link_from_the_data_is_per_recipient():
     assert [(f.recipient_id, f.evidence.text) for f in found] == [("r1", "{{ id }}")]
 
 
+def test_a_tag_written_in_a_personalised_link_is_one_template_finding():
+    body = mjml('<mj-button href="https://www.acme-home.com/u/{{ recipient.id }}?n=*|FNAME|*">Your picks</mj-button>')
+    found = only(findings(body, [recipient(f"r{i}") for i in range(4)]), "PZG001")
+    assert [(f.recipient_id, f.evidence.text, f.args["where"]) for f in found] == [
+        (None, "*|FNAME|*", "link https://www.acme-home.com/u/?n=*|FNAME|*")]
+
+
 def test_tags_the_esp_fills_at_send_time_can_be_allowed():
     body = text_block("{% raw %}Hi *|FNAME|*, *|LIST:ADDRESS|*{% endraw %}")
     registry = Registry(CheckSettings.from_mapping(options={"allowed_merge_tags": ["*|LIST:ADDRESS|*"]}), entry_points=False)

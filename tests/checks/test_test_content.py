@@ -193,6 +193,12 @@ def test_placeholder_images_and_addresses_in_the_text():
     }
 
 
+def test_a_placeholder_host_written_in_a_personalised_link_is_one_template_finding():
+    body = mjml('<mj-button href="https://staging.acme-home.com/u/{{ recipient.id }}">Your picks</mj-button>')
+    found = only(findings(body, [recipient(f"r{i}") for i in range(4)]), "TST005")
+    assert [(f.recipient_id, f.evidence.text) for f in found] == [(None, "https://staging.acme-home.com/u/")]
+
+
 def test_a_link_from_the_data_is_reported_for_that_recipient():
     body = mjml('<mj-button href="{{ recipient.attributes.store_url }}">Your store</mj-button>')
     recipients = [recipient("r1", attributes={"store_url": "https://staging.acme-home.com/s/1"}),
