@@ -69,6 +69,7 @@ class _Rules:
                     self.values[cls].setdefault(_normal(str(value)), entry)
         self.skip = [re.compile(p, re.IGNORECASE) for e in entries if e.get("kind") == "skip" for p in e.get("patterns") or ()]
         self.judged: dict = {}
+        self.classes: dict[str, str | None] = {}
 
     @classmethod
     def of(cls, ctx) -> _Rules:
@@ -80,10 +81,10 @@ class _Rules:
     def field_class(self, path: str) -> str | None:
         """``person``, ``pet``, ``address``, ``internal`` or None for the record path."""
         generic = _INDEX.sub("[]", path)
-        for regex, cls in self.fields:
-            if regex.fullmatch(generic):
-                return cls
-        return None
+        if generic not in self.classes:
+            # Few distinct paths exist (the record's shape), so each is classified once per run.
+            self.classes[generic] = next((cls for regex, cls in self.fields if regex.fullmatch(generic)), None)
+        return self.classes[generic]
 
     def judge(self, value: str, cls: str) -> tuple[dict, str] | None:
         """The rule entry that shows ``value`` is not a name of class ``cls``, with the words."""

@@ -70,19 +70,18 @@ def find(ctx, name: str, message, parts=VISIBLE_PARTS, where=None) -> list[Hit]:
     phrases = matcher(ctx, name, where)
     if not phrases:
         return []
-    hits = _memo(ctx, ("visible:find", name, where), message, lambda: _find_all(ctx, phrases, message))
-    return [h for h in hits if h.part in parts]
-
-
-def _find_all(ctx, phrases: PhraseSet, message) -> list[Hit]:
     hits: list[Hit] = []
-    for part in VISIBLE_PARTS:
-        if part == "html":
-            hits.extend(_body_hits(ctx, phrases, message))
-            continue
-        text = message.part_text(part)
-        hits.extend(Hit(part, m.start, m.end, m.text, m.rule) for m in phrases.finditer(text))
+    for part in parts:
+        # Memoised per part: a check that reads only the subject does not pay for the body.
+        hits.extend(_memo(ctx, ("visible:find", name, where, part), message, lambda part=part: _find_part(ctx, phrases, message, part)))
     return hits
+
+
+def _find_part(ctx, phrases: PhraseSet, message, part: str) -> list[Hit]:
+    if part == "html":
+        return _body_hits(ctx, phrases, message)
+    text = message.part_text(part)
+    return [Hit(part, m.start, m.end, m.text, m.rule) for m in phrases.finditer(text)]
 
 
 def _body_hits(ctx, phrases: PhraseSet, message) -> list[Hit]:
