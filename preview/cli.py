@@ -290,3 +290,11 @@ def quality_cmd(cases_dir, families, verbose):
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+# The API's token commands (preview/api/commands.py) and the Celery worker (preview/jobs/commands.py).
+from preview.api.commands import token_group  # noqa: E402
+from preview.jobs.commands import worker_cmd  # noqa: E402
+
+main.add_command(token_group)
+main.add_command(worker_cmd)

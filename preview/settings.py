@@ -76,6 +76,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PREVIEW_CHECK_DISABLED", [], "Checks switched off, by code, name or family."),
     Setting("PREVIEW_CHECK_OPTIONS", {}, "Check options, e.g. {\"gmail_clip_bytes\": 102000}."),
     Setting("PREVIEW_RULES_DIRS", [], "Extra folders of rule YAML files (phrases, products) that extend the built-ins."),
+    Setting("PREVIEW_BROKER_URL", "", "Celery broker for presend runs, e.g. redis://127.0.0.1:6379/0; empty: local worker processes."),
+    Setting("PREVIEW_WORKERS", 2, "Local worker processes that execute runs when no broker is set (`preview worker -c` for Celery)."),
+    Setting("PREVIEW_REDIS_URL", "", "Redis shared by every server process for verdicts, rate-limit counters and webhook replays; empty: per process."),
+    Setting("PREVIEW_API_MAX_BODY", 1_048_576, "Largest API request body in bytes; larger ones get 413."),
+    Setting("PREVIEW_API_RATE_LIMIT", "600/minute", "Requests one API token may make, e.g. 600/minute or 20/second; empty: no limit."),
+    Setting("PREVIEW_API_CAMPAIGN_CACHE", 64, "Compiled campaign versions each server process keeps for validate and verdict."),
+    Setting("PREVIEW_API_VERDICT_CACHE", 10_000, "Verdicts each server process keeps (per campaign version, recipient record and settings)."),
+    Setting("PREVIEW_API_VERDICT_MAX_AGE", 300, "Seconds a verdict may be cached by the caller (Cache-Control max-age; Braze's :cache_max_age)."),
+    Setting("PREVIEW_WEBHOOK_SECRET", "", "Master secret of webhook signatures (each workspace gets its own derived key); empty: the app's SECRET_KEY."),
+    Setting("PREVIEW_WEBHOOK_TOLERANCE", 300, "Seconds an inbound webhook's signed timestamp may differ from now."),
+    Setting("PREVIEW_WEBHOOK_MAX_ATTEMPTS", 6, "Tries of one callback delivery before it is given up."),
+    Setting("PREVIEW_WEBHOOK_RETRY_BASE", 2.0, "Seconds before the first callback retry; doubled each time, with jitter, capped at an hour."),
+    Setting("PREVIEW_WEBHOOK_TIMEOUT", 10.0, "Seconds a callback receiver has to answer one delivery."),
+    Setting("PREVIEW_WEBHOOK_ALLOW_PRIVATE", False, "Allow callbacks to loopback and private addresses (tests, on-premise receivers)."),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

@@ -1,0 +1,64 @@
+"""Finding what a request names, in the caller's workspace only, and the compiled campaign for it.
+
+Every lookup takes the caller's workspace; a campaign, recipient or run of another workspace is
+answered exactly like one that does not exist, so a token cannot even learn that it exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from preview.api.errors import ApiError
+from preview.api.prepared import PreparedCampaign
+from preview.api.state import api
+from preview.contract.campaigns import parse_campaign
+from preview.contract.errors import InputError
+from preview.contract.recipients import validate_recipient
+from preview.extension import db
+from preview.store import campaigns, queries
+from preview.store.models import CampaignVersion, Workspace
+
+
+def stored_version(workspace: Workspace, slug: str, number: int | None = None, *, field: str = "campaign.id") -> CampaignVersion:
+    """Version ``number`` (None: the latest) of campaign ``slug`` of ``workspace``."""
+    version = campaigns.get_version(db(), workspace, slug, number)
+    if version is None:
+        which = f"version {number} of campaign {slug!r}" if number else f"campaign {slug!r}"
+        raise ApiError("campaign_not_found", f"No {which} in this workspace; save it with the web UI first, or send the file text as campaign.source.", field=field)
+    return version
+
+
+def stored_record(workspace: Workspace, recipient_id: str, *, field: str = "recipient_id") -> dict:
+    """The record of recipient ``recipient_id`` of ``workspace``."""
+    record = queries.get_records(db(), workspace, [recipient_id]).get(recipient_id)
+    if record is None:
+        raise ApiError("recipient_not_found", f"No recipient {recipient_id!r} in this workspace; import it first, or send the whole record as 'recipient'.", field=field)
+    return record
+
+
+def inline_record(value, path: str = "recipient") -> dict:
+    """A recipient record sent in the request, validated against recipient.schema.json."""
+    try:
+        return validate_recipient(value)
+    except InputError as exc:
+        where = f"{path}.{exc.field}" if exc.field else path
+        raise ApiError("invalid_recipient", f"The recipient record is not valid: {exc.message}.", field=where) from None
+
+
+def for_version(version: CampaignVersion, checks: dict, send_date: dt.date | None) -> PreparedCampaign:
+    """The compiled campaign of a stored version (compiled once per process)."""
+    return api().prepared.get(("version", version.id), lambda: campaigns.parse_version(version), checks, send_date)
+
+
+def for_source(workspace: Workspace, source: str, filename: str, checks: dict, send_date: dt.date | None) -> PreparedCampaign:
+    """The compiled campaign of file text sent in the request (compiled once per distinct text)."""
+    digest = hashlib.sha256(f"{filename}\0{source}".encode()).hexdigest()
+
+    def load():
+        try:
+            return parse_campaign(source, filename)
+        except InputError as exc:
+            raise ApiError("invalid_campaign", f"The campaign file cannot be used: {exc}.", field="campaign.source") from None
+
+    return api().prepared.get(("source", workspace.id, digest), load, checks, send_date)

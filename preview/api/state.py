@@ -1,0 +1,54 @@
+"""What the API keeps per app: its caches, rate limiter and webhook settings, built at registration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+
+from preview.api.delivery import CallbackSettings
+from preview.api.prepared import Prepared
+from preview.api.ratelimit import RateLimiter
+from preview.api.shared import SharedCache, redis_client
+
+
+@dataclass
+class ApiState:
+    """The API's per-app state, in ``app.extensions["preview"].extra["api"]``."""
+
+    prefix: str
+    max_body: int
+    prepared: Prepared
+    verdicts: SharedCache
+    replays: SharedCache
+    limiter: RateLimiter
+    callbacks: CallbackSettings
+    verdict_max_age: int
+    webhook_tolerance: int
+
+
+def build(app, preview_state, prefix: str) -> ApiState:
+    """The API state of ``app`` (settings from its config)."""
+    config = app.config
+    client = redis_client(config.get("PREVIEW_REDIS_URL"))
+    api = ApiState(
+        prefix=prefix,
+        max_body=int(config["PREVIEW_API_MAX_BODY"]),
+        prepared=Prepared(preview_state.check_settings, preview_state.render_settings, int(config["PREVIEW_API_CAMPAIGN_CACHE"])),
+        verdicts=SharedCache(client, "preview:verdict", int(config["PREVIEW_API_VERDICT_CACHE"])),
+        replays=SharedCache(client, "preview:webhook-seen", 100_000),
+        limiter=RateLimiter(config.get("PREVIEW_API_RATE_LIMIT") or "", config.get("PREVIEW_REDIS_URL") or ""),
+        callbacks=CallbackSettings.from_config(config),
+        verdict_max_age=int(config["PREVIEW_API_VERDICT_MAX_AGE"]),
+        webhook_tolerance=int(config["PREVIEW_WEBHOOK_TOLERANCE"]),
+    )
+    preview_state.extra["api"] = api
+    # The executor delivers callbacks after runs; it needs the same signing settings.
+    if preview_state.executor is not None:
+        preview_state.executor.callbacks = api.callbacks
+    return api
+
+
+def api() -> ApiState:
+    """The API state of the current app."""
+    return current_app.extensions["preview"].extra["api"]
