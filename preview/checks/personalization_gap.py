@@ -596,7 +596,7 @@ def unrendered_merge_tag(message, recipient, ctx):
     for part in (*_TEXT_PARTS, "text") if message.text_part is not None else _TEXT_PARTS:
         for a, b, token, syntax in tags(message.part_text(part)):
             yield span_finding(ctx, unrendered_merge_tag, message, recipient, part, a, b, token=token, syntax=syntax,
-                          where=_LABEL[part])
+                               where=_LABEL[part])
     body = _body(message, ctx)
     if body is None:
         return
@@ -612,7 +612,7 @@ def unrendered_merge_tag(message, recipient, ctx):
             body_hits.extend((start + a, start + b, t, s) for a, b, t, s in tags(text[start:end]))
     for a, b, token, syntax in body_hits:
         yield span_finding(ctx, unrendered_merge_tag, message, recipient, "html", a, b, token=token, syntax=syntax,
-                      where=_LABEL["html"])
+                           where=_LABEL["html"])
     # Attributes and the hidden preview text are not part of the visible text: the plan judged the
     # static ones; the ones holding values are read for each recipient.
     for where, token, syntax in plan.attributes:
@@ -804,7 +804,7 @@ def field_name_as_name(message, recipient, ctx):
         if slot and is_field_name(slot, vocab) and not vocab.has_tag(slot):
             kind = "greeting" if g.kind == "greeting" else "form of address"
             yield span_finding(ctx, field_name_as_name, message, recipient, g.part, g.slot_start, g.slot_end, slot=slot,
-                          kind=kind, where=_LABEL[g.part])
+                               kind=kind, where=_LABEL[g.part])
 
 
 class SharedName(Check):
