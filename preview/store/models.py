@@ -281,6 +281,10 @@ class Run(Base):
     findings_info: Mapped[int] = mapped_column(default=0)
     # Report errors[]: recipients that could not be checked at all.
     errors: Mapped[list] = mapped_column(default=list)
+    # What the sampler reported (preview.sampling.Sample.to_dict without the recipients): the
+    # strata, edge categories or branch coverage, and notes. Not in ``params``, which must stay
+    # what was asked for so that an idempotent retry still matches it.
+    sampling: Mapped[dict | None]
     verdict: Mapped[str | None] = mapped_column(sa.String(10))
     error: Mapped[str | None] = mapped_column(sa.Text())
     created_by: Mapped[str | None] = mapped_column(sa.String(200))
@@ -322,6 +326,8 @@ class RunRecipient(Base):
     verdict: Mapped[str] = mapped_column(sa.String(10))
     findings_count: Mapped[int] = mapped_column(default=0)
     record: Mapped[dict | None] = mapped_column(sa.JSON())
+    # Why the sampler chose this recipient ("minor", "segment vip", "branch line 37 else").
+    reasons: Mapped[list | None]
 
 
 class Finding(Base):
