@@ -104,7 +104,9 @@ def _write(text: str, output: str | None) -> None:
 @main.command("check")
 @click.argument("campaign", type=click.Path(dir_okay=False))
 @click.option("--recipients", "-r", required=True, type=click.Path(dir_okay=False), help="Recipient file (.jsonl, .json or .csv).")
-@click.option("--sample", type=click.IntRange(min=1), help="Check a seeded random sample of N recipients.")
+@click.option("--sample", type=click.IntRange(min=1), help="Check a seeded sample of N recipients (see --strategy).")
+@click.option("--strategy", type=click.Choice(["random", "stratified", "edge", "coverage"]), help="How --sample chooses: random (default), stratified by segment, edge cases first, or covering every template branch.")
+@click.option("--max-scan", type=click.IntRange(min=1), help="With --strategy coverage: render at most N candidates to find branches (default: all).")
 @click.option("--seed", default="0", show_default=True, help="Seed of the sample.")
 @click.option("--send-date", callback=_date, help="Date the email is sent (YYYY-MM-DD); default: the campaign's, else today.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "junit"]), default="text", show_default=True, help="text for people; json (findings.schema.json), sarif (code scanning) or junit (CI) for tools.")
@@ -112,7 +114,7 @@ def _write(text: str, output: str | None) -> None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here instead of stdout.")
 @_settings_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
-def check_cmd(campaign, recipients, sample, seed, send_date, fmt, fail_on, output, config, severity, disable, plugins, quiet):
+def check_cmd(campaign, recipients, sample, strategy, max_scan, seed, send_date, fmt, fail_on, output, config, severity, disable, plugins, quiet):
     """Check CAMPAIGN against the recipients in a file.
 
     Exit status: 0 when nothing reaches --fail-on, 1 when something does, 2 for usage or input
@@ -121,8 +123,12 @@ def check_cmd(campaign, recipients, sample, seed, send_date, fmt, fail_on, outpu
     from preview.contract import load_campaign
     from preview.pipeline import CheckRun
     from preview.reporters import render
-    from preview.sampling import reservoir_sample
+    from preview.sampling import choose
 
+    if (strategy or max_scan) and not sample:
+        raise click.UsageError("--strategy and --max-scan choose a sample: give its size with --sample N")
+    if max_scan and strategy != "coverage":
+        raise click.UsageError("--max-scan only applies to --strategy coverage")
     registry = _registry(config, severity, disable, plugins)
     parsed = load_campaign(campaign)
     run = CheckRun(parsed, registry=registry, send_date=send_date)
@@ -135,7 +141,10 @@ def check_cmd(campaign, recipients, sample, seed, send_date, fmt, fail_on, outpu
             else:
                 yield row.record
 
-    chosen = reservoir_sample(valid(), sample, seed) if sample else valid()
+    chosen = valid()
+    if sample:
+        options = {"send_date": run.send_date, "max_scan": max_scan}
+        chosen = choose(strategy or "random", chosen, size=sample, seed=seed, renderer=run.renderer, options=options)
     checked_ids = [] if fmt == "junit" else None  # only JUnit lists passing recipients
     show = not quiet and sys.stderr.isatty()
     with _Progress(enabled=show, total=len(chosen) if sample else None) as progress:
@@ -147,13 +156,29 @@ def check_cmd(campaign, recipients, sample, seed, send_date, fmt, fail_on, outpu
     report = run.finish()
     colour = fmt == "text" and output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     text = render(report, fmt, colour=colour, registry=registry, campaign=parsed, fail_on=fail_on, recipient_ids=checked_ids)
+    if sample and fmt == "json":
+        text = _with_sampling(text, chosen)
     _write(text, output)
+    if sample and fmt == "text":  # the coverage report, or what the sample could not show
+        lines = chosen.coverage.lines() if chosen.coverage is not None else [f"sampling: {note}" for note in chosen.notes]
+        for line in lines:
+            click.echo(line, err=True)
     if report.errors:
         first = report.errors[0]
         where = f"{first['location']}: " if first.get("location") else ""
         click.echo(f"error: {len(report.errors)} recipient row(s) could not be checked; first: {where}{first['message']}", err=True)
         sys.exit(2)
     sys.exit(1 if report.reaches(fail_on) else 0)
+
+
+def _with_sampling(text: str, sample) -> str:
+    """The JSON report with the sample's ``sampling`` field added at the top level (how it was
+    chosen, why each recipient was, and the branch coverage)."""
+    import json
+
+    data = json.loads(text)
+    data["sampling"] = sample.to_dict()
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 class _Progress:

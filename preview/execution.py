@@ -19,7 +19,7 @@ from preview.contract.errors import InputError
 from preview.pipeline import CheckRun
 from preview.rendering.renderer import RenderSettings
 from preview.report import Report
-from preview.sampling import choose
+from preview.sampling import Sample, choose
 from preview.store import queries
 from preview.store.campaigns import parse_version
 from preview.store.models import Run, Workspace
@@ -41,12 +41,14 @@ def registry_for(params: dict, base: CheckSettings | None = None, *, entry_point
     return Registry(settings, entry_points=entry_points)
 
 
-def choose_recipients(session: Session, run: Run, check_run: CheckRun, batch_size: int = 1000) -> tuple[Iterable[dict], int | None]:
-    """The records a run checks and how many there will be.
+def choose_recipients(session: Session, run: Run, check_run: CheckRun, batch_size: int = 1000) -> tuple[Iterable[dict], int | None, dict]:
+    """The records a run checks, how many there will be, and the sampler's report.
 
     ``params["recipient_ids"]`` names recipients outright; otherwise
-    ``params["sampling"]["strategy"]`` picks a strategy of :mod:`preview.sampling`, and
-    ``"all"`` streams the whole audience in batches without holding it in memory.
+    ``params["sampling"]["strategy"]`` picks a strategy of :mod:`preview.sampling` (its other
+    keys are the strategy's options), and ``"all"`` streams the whole audience in batches
+    without holding it in memory. The report is a :class:`preview.sampling.Sample` for the
+    strategies; its per-recipient reasons are read from it by :func:`execute_run`.
     """
     params = run.params or {}
     sampling = params.get("sampling") or {}
@@ -58,14 +60,21 @@ def choose_recipients(session: Session, run: Run, check_run: CheckRun, batch_siz
         missing = [i for i in ids if i not in found]
         if missing:
             raise InputError(f"no recipient with id {missing[0]!r} in this workspace", field="recipient_ids")
-        return [found[i] for i in ids], len(ids)
+        return [found[i] for i in ids], len(ids), {"strategy": "ids", "chosen": len(ids)}
     stream = queries.iter_records(session, workspace, batch_size=batch_size)
     if strategy == "all":
-        return stream, queries.count_recipients(session, workspace)
+        total = queries.count_recipients(session, workspace)
+        return stream, total, {"strategy": "all", "population": total, "chosen": total}
+    size = params.get("size")
     chosen = choose(
-        strategy, stream, size=int(params.get("size") or 200), seed=params.get("seed", 0), renderer=check_run.renderer, options=sampling
+        strategy,
+        stream,
+        size=200 if size is None else size,
+        seed=params.get("seed", 0),
+        renderer=check_run.renderer,
+        options={**sampling, "send_date": check_run.send_date},
     )
-    return chosen, len(chosen)
+    return chosen, len(chosen), chosen
 
 
 def execute_run(
@@ -98,11 +107,15 @@ def execute_run(
             campaign = parse_version(run.campaign_version)
             send_date = dt.date.fromisoformat(params["send_date"]) if params.get("send_date") else None
             check_run = CheckRun(campaign, registry=registry_for(params, check_settings), send_date=send_date, render_settings=render_settings)
-            records, planned = choose_recipients(session, run, check_run)
+            _refuse_broken_templates(check_run)
+            records, planned, sample = choose_recipients(session, run, check_run)
             recorder.start(planned=planned)
+            run.sampling = sample.to_dict(recipients=False) if isinstance(sample, Sample) else sample
             session.commit()
+            reasons = sample.reasons if isinstance(sample, Sample) else {}
             for index, result in enumerate(check_run.iter_results(records), start=1):
-                recorder.add(result)
+                row = recorder.add(result)
+                row.reasons = reasons.get(result.recipient.get("id"))
                 if index % commit_every == 0:
                     session.commit()
             report = recorder.finish(check_run)
@@ -120,3 +133,13 @@ def execute_run(
             except Exception:  # a failing notification must not fail the run
                 log.exception("after-run hook %r failed for run %s", hook, run_id)
         return report
+
+
+def _refuse_broken_templates(check_run: CheckRun) -> None:
+    """Fail the run when a part of the campaign does not compile: nobody's email can render,
+    so there is nothing to sample or show, and the reason (file, line, error) is what to fix."""
+    errors = check_run.renderer.template_errors
+    if errors:
+        first = errors[0]
+        where = f"{check_run.campaign.path}:{first.line}" if first.line else check_run.campaign.path
+        raise InputError(f"{first.part}: {first.message}", location=where)
