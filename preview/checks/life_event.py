@@ -10,9 +10,12 @@ record) or when it speaks to them about the topic ("prenatal vitamins picked for
 Decisions:
 
 * Inferred data (LIF001) blocks only personal copy: a baby catalogue sent to the whole list does
-  not use anyone's pregnancy score, the same catalogue chosen by it does (Target, 2012). Where
-  the audience was picked outside the template we cannot see it; the copy and the branches are
-  what we judge. Consent (``sensitive_personalization_consent``) lifts this rule only.
+  not use anyone's pregnancy score, the same catalogue chosen by it does (Target, 2012). The
+  guess is an inferred or bought event of the topic, a guessed field the copy shows or branched
+  on, or behaviour (searches, views, recommendations chosen from them) whose words name the
+  topic: "support for your IVF journey" to someone who only searched "ivf clinics" was picked by
+  that search even though the template never reads it. Consent
+  (``sensitive_personalization_consent``) lifts this rule only.
 * A reversed event (LIF002: lost, cancelled, a due date six weeks past with no birth) blocks all
   copy on the topic, personal or not: the retailer holds the loss, and a stillbirth followed by
   "nursery essentials" hurts whoever chose the audience. A newer declared event of the same kind
@@ -20,7 +23,9 @@ Decisions:
 * A deceased recipient (LIF003) blocks every email, not only life-event copy: the inbox is read
   by someone grieving, and "Ana, your winter picks" addressed to the dead is the misfire.
 * A bereavement in the last year (LIF004; the window is ``event-bereavement`` in
-  life_events.yaml) blocks celebration copy: congratulations, weddings, babies, family occasions.
+  life_events.yaml) blocks family celebration copy: weddings, babies, graduations, retirements,
+  family gatherings and family occasions. The reader's own news (birthday, new job, a finished
+  marathon) is not held back, and a pet's death does not count.
 * Age-restricted topics (LIF005: pregnancy, fertility, dating, alcohol, gambling) block for
   minors and for unknown ages, personal or not: unknown age is not adult.
 * On a shared inbox (LIF006) personal copy about a sensitive topic blocks even with consent and
@@ -271,14 +276,16 @@ def deceased_recipient(message, recipient, ctx):
 @check(
     code="LIF004",
     name="celebration-after-bereavement",
-    summary="Celebration copy (congratulations, weddings, babies, family occasions) reaches a recipient "
-    "bereaved in the last year.",
+    summary="Family celebration copy (weddings, babies, graduations, family gatherings, Mother's or "
+    "Father's Day) reaches a recipient bereaved in the last year.",
     why="In the first year after a death every family occasion is hard; a retailer that knows of the "
     "loss (a sympathy order, a note from the customer) should not send 'Celebrate with the whole family' "
-    "or 'Congratulations!' copy. The window is set in rules/life_events.yaml (event-bereavement).",
+    "or 'Congratulations on your new baby'. The reader's own news (a birthday, a new job, a finished "
+    "marathon) is not held back, nor is a pet's death counted. The window and the events are set in "
+    "rules/life_events.yaml (joyful, event-bereavement).",
     bad="'Plan the perfect family celebration' to a recipient with life_events[0]: bereavement of father, declared, dated three months before the send",
     good="The same email to a recipient whose bereavement was three years ago, or a calm seasonal email to the bereaved",
-    message='"{phrase}" is joyful copy (congratulations, babies, weddings, family occasions), and the recipient was bereaved {when}',
+    message='"{phrase}" is family celebration copy, and the recipient was bereaved {when}',
     **_COMMON,
 )
 def celebration_after_bereavement(message, recipient, ctx):
