@@ -8,6 +8,7 @@ check a recipient the same way: ``run.check(recipient)``.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -36,6 +37,19 @@ class RecipientResult:
         return {3: "block", 2: "warn"}.get(worst, "pass")
 
 
+@dataclass
+class StageTimes:
+    """Where a run's CPU time went: rendering, each check (by code), and the checks' finish."""
+
+    render: float = 0.0
+    checks: dict = field(default_factory=dict)
+    finish: float = 0.0
+
+    def slowest(self, n: int = 10) -> list[tuple[str, float]]:
+        """The ``n`` checks that took longest, as ``(code, seconds)``."""
+        return sorted(self.checks.items(), key=lambda item: item[1], reverse=True)[:n]
+
+
 class CheckRun:
     """Checks one campaign against any number of recipients."""
 
@@ -47,8 +61,11 @@ class CheckRun:
         send_date: dt.date | None = None,
         render_settings: RenderSettings | None = None,
         options: dict | None = None,
+        timed: bool = False,
     ):
         self.campaign = campaign
+        # Seconds spent rendering and in each check, when asked (benchmarks, --profile).
+        self.times: StageTimes | None = StageTimes() if timed else None
         self.registry = registry or Registry()
         self.renderer = CampaignRenderer(campaign, render_settings)
         self.send_date = send_date or campaign.send_date or dt.date.today()
@@ -71,24 +88,40 @@ class CheckRun:
 
     def check(self, recipient: dict) -> RecipientResult:
         """Render ``recipient``'s email and run every enabled check on it."""
-        message = self.renderer.render(recipient, self.send_date)
-        findings: list[Finding] = []
-        for c in self.checks:
-            try:
-                findings.extend(c.run(message, recipient, self.ctx) or ())
-            except Exception as exc:  # a broken check must not pass an email silently
-                if self._crash_reports_off:
-                    continue
-                findings.append(
-                    self.ctx.finding(
-                        check_crashed, message, recipient, part="data", check=c.spec.code,
-                        detail=f"{type(exc).__name__}: {exc}", text=f"{c.spec.code} {c.spec.name}",
-                    )
-                )
+        times = self.times
+        if times is None:
+            message = self.renderer.render(recipient, self.send_date)
+            findings: list[Finding] = []
+            for c in self.checks:
+                self._run_check(c, message, recipient, findings)
+        else:
+            clock = time.process_time  # CPU time: on a shared machine, wall time measures the neighbours
+            started = clock()
+            message = self.renderer.render(recipient, self.send_date)
+            times.render += clock() - started
+            findings = []
+            for c in self.checks:
+                started = clock()
+                self._run_check(c, message, recipient, findings)
+                code = c.spec.code
+                times.checks[code] = times.checks.get(code, 0.0) + clock() - started
         for f in findings:
             self.report.add(f)
         self.report.recipients_checked += 1
         return RecipientResult(recipient, message, findings)
+
+    def _run_check(self, c, message: RenderedMessage, recipient: dict, findings: list[Finding]) -> None:
+        try:
+            findings.extend(c.run(message, recipient, self.ctx) or ())
+        except Exception as exc:  # a broken check must not pass an email silently
+            if self._crash_reports_off:
+                return
+            findings.append(
+                self.ctx.finding(
+                    check_crashed, message, recipient, part="data", check=c.spec.code,
+                    detail=f"{type(exc).__name__}: {exc}", text=f"{c.spec.code} {c.spec.name}",
+                )
+            )
 
     def add_error(self, error: InputError | str, recipient_id: str | None = None) -> None:
         """Record an input that could not be checked (a bad recipient row)."""
@@ -101,9 +134,12 @@ class CheckRun:
         """Run the checks that need the whole run; return the report. Safe to call twice."""
         if not self._finished:
             self._finished = True
+            started = time.process_time()
             for c in self.checks:
                 for f in c.finish(self.ctx) or ():
                     self.report.add(f)
+            if self.times is not None:
+                self.times.finish += time.process_time() - started
         return self.report
 
     def iter_results(self, recipients: Iterable[dict]) -> Iterator[RecipientResult]:

@@ -82,20 +82,54 @@ def is_slotted(parts: tuple | None) -> bool:
 
 @dataclass(frozen=True)
 class LinkSlots:
+    """A link of a layout: href and text as slotted parts."""
+
     href: tuple | None
     text: tuple
     has_image: bool
     line: int | None
 
+    @property
+    def dynamic(self) -> bool:
+        return is_slotted(self.href) or is_slotted(self.text)
+
+    def fill(self, values: list[str]) -> Link:
+        """The link as a recipient gets it, from the slot values as the reader sees them."""
+        return Link(
+            href=None if self.href is None else fill(self.href, values),
+            text=fill(self.text, values),
+            has_image=self.has_image,
+            dynamic=self.dynamic,
+            line=self.line,
+        )
+
 
 @dataclass(frozen=True)
 class ImageSlots:
+    """An image of a layout: src and alt as slotted parts."""
+
     src: tuple | None
     alt: tuple | None
     width: str | None
     height: str | None
     in_link: bool
     line: int | None
+
+    @property
+    def dynamic(self) -> bool:
+        return is_slotted(self.src) or is_slotted(self.alt)
+
+    def fill(self, values: list[str]) -> Image:
+        """The image as a recipient gets it."""
+        return Image(
+            src=None if self.src is None else fill(self.src, values),
+            alt=None if self.alt is None else fill(self.alt, values),
+            width=self.width,
+            height=self.height,
+            in_link=self.in_link,
+            dynamic=self.dynamic,
+            line=self.line,
+        )
 
 
 @dataclass(frozen=True)
@@ -140,6 +174,9 @@ class Layout:
         self.parse_error: str | None = None
         if html.strip():
             self._parse(html)
+        # Per link and image: the finished object when it holds no slot, else its slots.
+        self.link_objects = [s.fill([]) if not s.dynamic else s for s in self.links]
+        self.image_objects = [s.fill([]) if not s.dynamic else s for s in self.images]
 
     def _parse(self, html: str) -> None:
         try:
@@ -276,32 +313,13 @@ class Document:
     @cached_property
     def links(self) -> list[Link]:
         tv = self.text_values
-        return [
-            Link(
-                href=None if s.href is None else fill(s.href, tv),
-                text=fill(s.text, tv),
-                has_image=s.has_image,
-                dynamic=is_slotted(s.href) or is_slotted(s.text),
-                line=s.line,
-            )
-            for s in self.layout.links
-        ]
+        # Links without recipient values are built once per layout and shared.
+        return [s if type(s) is Link else s.fill(tv) for s in self.layout.link_objects]
 
     @cached_property
     def images(self) -> list[Image]:
         tv = self.text_values
-        return [
-            Image(
-                src=None if s.src is None else fill(s.src, tv),
-                alt=None if s.alt is None else fill(s.alt, tv),
-                width=s.width,
-                height=s.height,
-                in_link=s.in_link,
-                dynamic=is_slotted(s.src) or is_slotted(s.alt),
-                line=s.line,
-            )
-            for s in self.layout.images
-        ]
+        return [s if type(s) is Image else s.fill(tv) for s in self.layout.image_objects]
 
     @cached_property
     def font_sizes(self) -> list[tuple[float, str]]:

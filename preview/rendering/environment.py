@@ -61,10 +61,10 @@ class PreviewEnvironment(ImmutableSandboxedEnvironment):
             keep_trailing_newline=True,
         )
         self.max_size = max_size
-        self.globals.update(lineage.HOOKS)
         self.globals["lipsum"] = self._lipsum
         self.policies["json.dumps_kwargs"] = {"sort_keys": True, "default": unwrap}
         self.filters = {name: self._guard_filter(name, func) for name, func in self.filters.items()}
+        self.filters.update(lineage.HOOKS)  # trusted, and called on every branch: not guarded
 
     def load_code(self, code):
         """A template from compiled ``code`` whose joins (``~``, captured blocks) are guarded."""

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import time
 from contextvars import ContextVar
-from dataclasses import dataclass
+from typing import NamedTuple
+
+from jinja2 import pass_context
 
 from preview.rendering import limits, record
 from preview.rendering.limits import RenderLimitExceeded
@@ -24,9 +26,12 @@ def current() -> Tracker | None:
     return _current.get()
 
 
-@dataclass(frozen=True, slots=True)
-class Chunk:
-    """One piece of template output: where it sits and what produced it."""
+class Chunk(NamedTuple):
+    """One piece of template output: where it sits and what produced it.
+
+    A named tuple: one is made per output piece of every render, and a tuple is the cheapest
+    immutable record Python has.
+    """
 
     start: int
     end: int
@@ -35,6 +40,7 @@ class Chunk:
     reads: tuple  # the paths read by the expression that produced this chunk
 
     def paths(self) -> list[str]:
+        """Every field path behind this chunk: its enclosing conditions, then its own reads."""
         out = [p for frame in self.scope for p in frame]
         out.extend(self.reads)
         return out
@@ -60,7 +66,7 @@ class Tracker:
 
     def __init__(self, time_limit: float, max_size: int = 2_000_000):
         self.reads: list[str] = []
-        self.scope: list[tuple] = []
+        self.scope: tuple = ()  # one frame of paths per enclosing branch; a tuple, so chunks share it
         self.chains: dict[int, list[str]] = {}
         self.deferred: dict[str, tuple] = {}
         self.assign_marks: list[int] = []
@@ -108,7 +114,7 @@ class Tracker:
 # ---- hooks the instrumented template calls (installed as template globals) ----------------
 
 
-def hook_mark() -> int:
+def hook_mark(_context, _=None) -> int:
     t = _current.get()
     return len(t.reads) if t else 0
 
@@ -145,7 +151,7 @@ def focus(reads: list[str], elements: list[str]) -> list[str]:
     return out
 
 
-def hook_cond(branch: int, arm_index: int, mark: int, value) -> bool:
+def hook_cond(_context, branch: int, arm_index: int, mark: int, value) -> bool:
     t = _current.get()
     result = bool(value)  # evaluate truthiness here so its reads count as the condition's
     if t is not None:
@@ -158,7 +164,7 @@ def hook_cond(branch: int, arm_index: int, mark: int, value) -> bool:
     return result
 
 
-def hook_iter(branch: int, mark: int, value):
+def hook_iter(_context, branch: int, mark: int, value):
     t = _current.get()
     items = list(value)  # iterate now so the loop's reads belong to the loop, not its output
     if t is not None:
@@ -168,7 +174,7 @@ def hook_iter(branch: int, mark: int, value):
     return items
 
 
-def hook_enter(branch: int, arm: str, targets=None) -> None:
+def hook_enter(_context, branch: int, arm: str, targets=None) -> None:
     """Enter one arm of a branch; ``targets`` are a loop pass's variables (``for ev in ...``)."""
     t = _current.get()
     if t is None:
@@ -180,17 +186,17 @@ def hook_enter(branch: int, arm: str, targets=None) -> None:
         # are narrowed to this pass's item, so an event's sentence names that event alone.
         frame = focus([*frame, *t.reads], element_paths(targets))
         t.reads.clear()
-    t.scope.append(tuple(dict.fromkeys(frame)))
+    t.scope = (*t.scope, tuple(dict.fromkeys(frame)))
     t.tick()
 
 
-def hook_exit() -> None:
+def hook_exit(_context, _=None) -> None:
     t = _current.get()
     if t is not None and t.scope:
-        t.scope.pop()
+        t.scope = t.scope[:-1]
 
 
-def hook_inline(branch: int, value):
+def hook_inline(_context, branch: int, value):
     t = _current.get()
     if t is not None:
         t.hits.add((branch, "then" if value else "else"))
@@ -198,7 +204,7 @@ def hook_inline(branch: int, value):
     return value
 
 
-def hook_assign(names: tuple, mark: int, value):
+def hook_assign(_context, names: tuple, mark: int, value):
     t = _current.get()
     if t is not None:
         reads = tuple(focus(t._cut(mark), element_paths(value)))
@@ -207,7 +213,7 @@ def hook_assign(names: tuple, mark: int, value):
     return value
 
 
-def hook_assign_begin() -> None:
+def hook_assign_begin(_context, _=None) -> None:
     t = _current.get()
     if t is not None:
         # Values printed inside {% set x %}...{% endset %} are captured, not output: whether
@@ -215,15 +221,15 @@ def hook_assign_begin() -> None:
         t.assign_marks.append((len(t.reads), t.dynamic))
 
 
-def hook_assign_end(names: tuple) -> None:
+def hook_assign_end(_context, names: tuple) -> None:
     t = _current.get()
     if t is not None and t.assign_marks:
         mark, dynamic = t.assign_marks.pop()
-        hook_assign(names, mark, None)
+        hook_assign(_context, names, mark, None)
         t.dynamic = dynamic
 
 
-def hook_use(name: str, value):
+def hook_use(_context, name: str, value):
     t = _current.get()
     if t is not None:
         reads = t.deferred.get(name)
@@ -244,3 +250,8 @@ HOOKS = {
     "_cp_assign_end": hook_assign_end,
     "_cp_use": hook_use,
 }
+# The instrumented template calls the hooks as filters: Jinja calls a filter directly, where a
+# function call goes through the sandbox's checks (a microsecond each, dozens per render). Marked
+# as taking the context, so Jinja's optimiser never runs one at compile time.
+for _hook in HOOKS.values():
+    pass_context(_hook)

@@ -17,7 +17,7 @@ import re
 import time
 import traceback
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from jinja2 import TemplateSyntaxError
@@ -58,6 +58,7 @@ class _Compiled:
     branches: list[Branch]
     line_offset: int
     error: RenderError | None = None
+    globals: dict = field(default_factory=dict)  # the template's globals, merged into each render
 
 
 @dataclass
@@ -77,6 +78,7 @@ class CampaignRenderer:
         self._text_env = PreviewEnvironment(autoescape=False, max_size=self.settings.max_size)
         self._html_env = PreviewEnvironment(autoescape=True, max_size=self.settings.max_size)
         self._layouts: OrderedDict = OrderedDict()
+        self._campaign_context = campaign.as_context()  # read-only in the sandbox: share it
         self._source_pos: dict[str, int] = {}
         self.layout_compiles = 0
         self.parts: dict[str, _Compiled] = {}
@@ -99,7 +101,7 @@ class CampaignRenderer:
         except TemplateSyntaxError as exc:
             line = line_offset + (exc.lineno or 1) - 1
             return _Compiled(part, None, [], line_offset, RenderError(_finding_part(part), "template", f"template syntax error: {exc.message}", line))
-        return _Compiled(part, template, branches, line_offset)
+        return _Compiled(part, template, branches, line_offset, globals=dict(template.globals))
 
     @property
     def template_errors(self) -> list[RenderError]:
@@ -124,7 +126,7 @@ class CampaignRenderer:
         rid = recipient.get("id")
         msg = RenderedMessage(recipient_id=rid)
         context = {
-            "campaign": self.campaign.as_context(),
+            "campaign": self._campaign_context,
             "send_date": send_date or self.campaign.send_date or dt.date.today(),
             "unsubscribe_url": self.settings.unsubscribe_url.format(recipient_id=quote(str(rid or ""), safe="")),
             **extra,
@@ -148,26 +150,36 @@ class CampaignRenderer:
 
     def _run(self, compiled: _Compiled, recipient: dict, context: dict, msg: RenderedMessage):
         tracker = Tracker(self.settings.time_limit, self.settings.max_size)
-        variables = dict(context, recipient=RecordView(recipient, "", tracker))
+        # Globals merged in here so Jinja can use this dict as the context as it is (shared).
+        variables = {**compiled.globals, **context, "recipient": RecordView(recipient, "", tracker)}
         token = tracker.activate()
         chunks: list[Chunk] = []
         pieces: list[tuple[str, bool]] = []
         pos = 0
+        max_size = self.settings.max_size
+        reads = tracker.reads
         try:
-            ctx = compiled.template.new_context(variables)
+            ctx = compiled.template.new_context(variables, shared=True)
+            # The hot loop of every render: one pass per output piece, kept lean. Loops and
+            # branches check the clock in their hooks; here only the size is checked.
             for piece in compiled.template.root_render_func(ctx):
                 dynamic = tracker.dynamic
-                tracker.dynamic = False
+                if dynamic:
+                    tracker.dynamic = False
                 if not piece:
-                    tracker.reads.clear()
+                    reads.clear()
                     continue
                 end = pos + len(piece)
-                chunks.append(Chunk(pos, end, dynamic, tuple(tracker.scope), tracker.take_reads()))
+                if reads:
+                    taken = tuple(dict.fromkeys(reads))
+                    reads.clear()
+                else:
+                    taken = ()
+                chunks.append(Chunk(pos, end, dynamic, tracker.scope, taken))
                 pieces.append((piece, dynamic))
                 pos = end
-                if pos > self.settings.max_size:
-                    raise RenderLimitExceeded(f"output passed the limit of {self.settings.max_size:,} characters")
-                tracker.check_time()
+                if pos > max_size:
+                    raise RenderLimitExceeded(f"output passed the limit of {max_size:,} characters")
         except RenderLimitExceeded as exc:
             msg.errors.append(RenderError(_finding_part(compiled.part), "limit", str(exc), self._runtime_line(compiled, exc)))
             return None, None
@@ -312,6 +324,7 @@ def _fillable(piece: str) -> bool:
     the text normalisation leaves alone (no line breaks, tabs, double or no-break spaces): MJML
     turns a line break in a title into ``\\n``, and the visible text collapses the others.
     """
+    piece = str.__str__(piece)  # escaped output is Markup, whose methods are slower
     if "<" in piece or ">" in piece or piece != piece.strip() or PREFIX in piece:
         return False
     if _CONTROL.search(piece):  # MRML refuses most control characters outright
