@@ -44,10 +44,15 @@ def verdict_body(report: Report, slug: str, version: int, recipient_id: str) -> 
     }
 
 
-def cache_key(workspace_id: int, version_id: int, record: dict, send_date: dt.date, settings_key: str) -> str:
-    """What a verdict depends on, hashed: version, the record's content, settings, date, code version."""
+def cache_key(workspace_id: int, version_id: int, record: dict, send_date: dt.date | None, settings_key: str) -> str:
+    """What a verdict depends on, hashed: version, the record's content, settings, date, code version.
+
+    Without an explicit send date the version's own date applies, or today's: today is in the
+    key, so the key is known without compiling the campaign.
+    """
     record_hash = hashlib.sha256(json.dumps(record, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
-    parts = [preview.__version__, str(workspace_id), str(version_id), record_hash, send_date.isoformat(), settings_key]
+    date_key = send_date.isoformat() if send_date else f"default:{dt.date.today().isoformat()}"
+    parts = [preview.__version__, str(workspace_id), str(version_id), record_hash, date_key, settings_key]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
@@ -63,11 +68,10 @@ def verdict():
     version = stored_version(workspace, slug, number, field="campaign")
     record = stored_record(workspace, recipient_id, field="recipient")
     state = api()
-    prepared = for_version(version, {}, send_date)
-    key = cache_key(workspace.id, version.id, record, prepared.send_date, repr(state.prepared.check_settings))
+    key = cache_key(workspace.id, version.id, record, send_date, repr(state.prepared.check_settings))
     body = state.verdicts.get(key)
     if body is None:
-        report = prepared.evaluate(record)
+        report = for_version(version, {}, send_date).evaluate(record)
         body = json.dumps(verdict_body(report, slug, version.number, recipient_id), sort_keys=True, separators=(",", ":"))
         state.verdicts.set(key, body, state.verdict_max_age)
     response = Response(body, mimetype="application/json")
