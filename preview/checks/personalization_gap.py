@@ -297,6 +297,30 @@ def is_field_name(slot: str, vocab: Vocabulary) -> bool:
     return _fold_field(bare) in vocab.field_names
 
 
+def remember(ctx, key: str, arg, compute):
+    """``compute(arg)``, remembered per run for text that recurs across recipients (a subject,
+    a greeting line, a first name); at most ``_MEMO`` entries each, so memory stays flat."""
+    store = ctx.cache.setdefault(key, {})
+    value = store.get(arg, store)
+    if value is store:
+        value = compute(arg)
+        if len(store) < _MEMO:
+            store[arg] = value
+    return value
+
+
+_MEMO = 20_000
+
+
+def slot_facts(ctx, slot: str) -> tuple:
+    """(name, is a field name, holds a null spelling) of a greeting slot, remembered per run."""
+    vocab = vocabulary(ctx)
+    brand = _brand(ctx)
+    return remember(ctx, "PZG:slots", slot, lambda s: (
+        name_of(s, vocab, brand), is_field_name(s, vocab), bool(next(vocab.find_nulls(s), None)),
+    ))
+
+
 # -- the body, planned once per layout --------------------------------------------------------
 
 # Stands for a recipient value in a layout's text while it is planned: not a word character, not
@@ -419,14 +443,16 @@ def greetings(message, ctx) -> list[Greeting]:
     french = bool(message.document and (message.document.lang or "").lower().startswith("fr"))
     found = []
     for part in _GREETING_PARTS:
-        found.extend(find_greetings(message.part_text(part), part, vocab, french))
+        found.extend(remember(ctx, f"PZG:greet:{part}:{french}", message.part_text(part),
+                              lambda t, p=part: find_greetings(t, p, vocab, french)))
     body = _body(message, ctx)
     if body is not None:
         plan, place = body
         text = message.body_text
         for a, b, before_a, before_b in plan.lines:
             start, end = place(a, before_a), place(b, before_b)
-            for g in find_greetings(text[start:end], "html", vocab, french):
+            line = remember(ctx, f"PZG:greet:html:{french}", text[start:end], lambda t: find_greetings(t, "html", vocab, french))
+            for g in line:
                 found.append(g._replace(start=g.start + start, end=g.end + start, slot_start=g.slot_start + start,
                                         slot_end=g.slot_end + start))
     if message.text_part is not None:
@@ -773,13 +799,11 @@ def missing_variable(message, recipient, ctx):
     message="The greeting names {name!r} in the template text of the {where}, so every recipient gets it",
 )
 def hard_coded_name(message, recipient, ctx):
-    vocab = vocabulary(ctx)
-    brand = _brand(ctx)
     for g in greetings(message, ctx):
         if g.kind != "greeting":
             continue
-        name = name_of(g.slot, vocab, brand)
-        if name is None or is_field_name(g.slot, vocab) or next(vocab.find_nulls(g.slot), None):
+        name, field, null = slot_facts(ctx, g.slot)
+        if name is None or field or null:
             continue
         if not from_data(message, ctx, g.part, g.slot_start, g.slot_end):
             yield static_finding(ctx, hard_coded_name, message, g.part, g.slot_start, g.slot_end, g.slot,
@@ -801,7 +825,7 @@ def field_name_as_name(message, recipient, ctx):
     vocab = vocabulary(ctx)
     for g in greetings(message, ctx):
         slot = g.slot.strip()
-        if slot and is_field_name(slot, vocab) and not vocab.has_tag(slot):
+        if slot and slot_facts(ctx, slot)[1] and not vocab.has_tag(slot):
             kind = "greeting" if g.kind == "greeting" else "form of address"
             yield span_finding(ctx, field_name_as_name, message, recipient, g.part, g.slot_start, g.slot_end, slot=slot,
                                kind=kind, where=_LABEL[g.part])
@@ -834,16 +858,14 @@ class SharedName(Check):
         return ()
 
     def _shown(self, message, ctx):
-        vocab = vocabulary(ctx)
-        brand = _brand(ctx)
         seen = set()
         for g in greetings(message, ctx):
-            name = name_of(g.slot, vocab, brand) if g.kind == "greeting" else None
+            name = slot_facts(ctx, g.slot)[0] if g.kind == "greeting" else None
             if name and fold_name(name) not in seen:
                 seen.add(fold_name(name))
                 yield fold_name(name), name, g.part
         for value, part in _name_values(message):
-            name = name_of(value, vocab, brand)
+            name = slot_facts(ctx, value)[0]
             if name and fold_name(name) not in seen:
                 seen.add(fold_name(name))
                 yield fold_name(name), name, part
