@@ -48,7 +48,7 @@ def _under_api(path: str) -> bool:
 def _cap_body():
     """Refuse a body over the cap before reading it; werkzeug enforces it while streaming too."""
     limit = current_app.extensions["preview"].extra["api"].max_body
-    request.max_content_length = limit
+    request.max_content_length = limit + 1  # see preview.api.payload.body_bytes
     if request.content_length is not None and request.content_length > limit:
         return error_response(ApiError("body_too_large", f"The request body is {request.content_length} bytes; at most {limit} are accepted (PREVIEW_API_MAX_BODY)."))
     return None
@@ -61,7 +61,7 @@ def _api_error(exc: ApiError):
 
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
-    return error_response(from_http_exception(exc, method=request.method, limit=request.max_content_length))
+    return error_response(from_http_exception(exc, method=request.method, limit=current_app.extensions["preview"].extra["api"].max_body))
 
 
 @bp.errorhandler(Exception)

@@ -8,11 +8,26 @@ import json
 from flask import request
 
 from preview.api.errors import ApiError
+from preview.api.state import api
+
+
+def body_bytes() -> bytes:
+    """The raw request body, or ``body_too_large`` when it is over the cap.
+
+    The stream is limited to one byte more than the cap (see preview.api._cap_body): werkzeug
+    stops a capped stream quietly at the limit, so a body of exactly cap + 1 bytes is how an
+    oversized streamed (chunked) body shows itself.
+    """
+    raw = request.get_data(cache=True)
+    limit = api().max_body
+    if len(raw) > limit:
+        raise ApiError("body_too_large", f"The request body is over {limit} bytes, the most accepted (PREVIEW_API_MAX_BODY); send less.")
+    return raw
 
 
 def json_object(*, optional: bool = False) -> dict:
     """The request body as a JSON object (``{}`` for no body when ``optional``)."""
-    raw = request.get_data(cache=True)  # enforces the body cap (413) as it reads
+    raw = body_bytes()
     if not raw.strip():
         if optional:
             return {}

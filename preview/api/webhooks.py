@@ -29,7 +29,7 @@ from flask import request
 from preview.api import bp, signing
 from preview.api.auth import limit
 from preview.api.errors import ApiError
-from preview.api.payload import field, json_object, text
+from preview.api.payload import body_bytes, field, json_object, text
 from preview.api.run_view import run_json
 from preview.api.runs import start_presend
 from preview.api.state import api
@@ -47,7 +47,7 @@ def _signature_error(message: str) -> ApiError:
 def inbound_event(workspace: str):
     """Receive one signed event for ``workspace``."""
     state = api()
-    raw = request.get_data(cache=True)
+    raw = body_bytes()
     header = request.headers.get(signing.HEADER)
     found = db().scalar(sa.select(Workspace).where(Workspace.slug == workspace[:100]))
     # An unknown workspace gets the answer of a wrong signature: nothing tells it apart.

@@ -18,7 +18,6 @@ from preview.store import access, queries
 from preview.store.campaigns import save_version
 from preview.store.importer import import_records
 from tests.conftest import CLEAN_BODY, CLEAN_FRONT, campaign_text, mjml, recipient
-from tests.db_fixtures import db_url, engine  # noqa: F401
 
 MASTER = "test-master-secret"
 
@@ -72,7 +71,7 @@ def close_app(app) -> None:
 
 
 @pytest.fixture
-def app(db_url, engine):  # noqa: F811 - engine empties the tables first
+def app(db_url, engine):  # engine empties the tables first
     app = make_app(db_url)
     yield app
     close_app(app)

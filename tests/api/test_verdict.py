@@ -65,7 +65,7 @@ def _redis_or_skip():
     return client
 
 
-def test_processes_share_verdicts_through_redis(db_url, engine):  # noqa: F811
+def test_processes_share_verdicts_through_redis(db_url, engine):
     store = _redis_or_skip()
     store.flushdb()
     first = make_app(db_url, PREVIEW_REDIS_URL=REDIS_TEST_DB)
