@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from preview.rendering.message import RenderedMessage
-from preview.rendering.projection import compact
+from preview.rendering.projection import compact, find_literal
 
 _INDEX = re.compile(r"\[(\d+)\]")
 _ENTRY = re.compile(
@@ -163,7 +163,7 @@ def lineage_paths(message: RenderedMessage, part: str, start: int, end: int, tex
             if slot < len(message.body_slot_chunks):
                 paths.extend(body.chunks[message.body_slot_chunks[slot]].paths())
         snippet = text if text is not None else message.body_text[start:end]
-        span = body.visible.find(snippet)
+        span = find_literal(body.text, snippet) or body.visible.find(snippet)
         if span is not None:
             for chunk in body.chunks_in(*span):
                 paths.extend(chunk.paths())

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -31,17 +31,29 @@ import yaml
 from preview.contract.errors import InputError
 
 # Characters folded to a plain equivalent of the same length, so offsets stay valid.
-_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ", "\u2011": "-", "\u2010": "-"})
+_FOLD_PAIRS = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u00a0", " "), ("\u2011", "-"), ("\u2010", "-"))
 # Between two words of a phrase: spaces, line breaks, hyphens, and symbols such as emoji,
 # but not sentence punctuation (a phrase does not run across sentences).
 _GAP = r"(?:[\s\-\u2013\u2014*_~]|[^\w\s.!?,;:'\"()])+"
 _WORD_EDGE_L = r"(?<![\w'])"
 _WORD_EDGE_R = r"(?![\w])"
+_RECENT = 16  # texts whose matches a PhraseSet keeps
 
 
+@lru_cache(maxsize=512)
 def fold(text: str) -> str:
-    """``text`` with curly quotes and no-break spaces made plain; same length."""
-    return text.translate(_FOLD)
+    """``text`` with curly quotes and no-break spaces made plain; same length.
+
+    Memoised, and done with ``str.replace`` on the characters present: many checks fold the
+    same subject and body text, and ``str.translate`` with a mapping walks every character in
+    Python's slow path (25 us for an email body).
+    """
+    if text.isascii():
+        return text
+    for char, plain in _FOLD_PAIRS:
+        if char in text:
+            text = text.replace(char, plain)
+    return text
 
 
 def phrase_pattern(phrase: str, plural: bool = True) -> str:
@@ -88,13 +100,14 @@ class PhraseSet:
     regex engine try every phrase at every position (70 ms for 3 KB of text and the life-event
     phrases). Here the word-start look-behind is tested once, and the phrases are grouped by
     their first letter, and neighbours by their first word, so at a word start the engine
-    follows one letter and tries only the phrases that begin with it (the approach of
-    ``phrase_index.py``, adopted here). Phrases are tried longest first, whichever entry they
+    follows one letter and tries only the phrases that begin with it. Phrases are tried
+    longest first, whichever entry they
     belong to, so "new home owner" beats "new home"; equally long ones in entry order.
     """
 
     def __init__(self, entries: list[dict], key: str = "phrases"):
         self.entries = [e for e in entries if e.get(key)]
+        self._recent: dict[str, tuple] = {}  # text -> its matches, for the last few texts
         self._owner: list[int] = []  # named group number -> entry index
         # letter -> [(first word, [rest of each phrase])]. Only neighbours in the order share a
         # first word, so the first phrase to match at a place is the one the order says.
@@ -118,12 +131,24 @@ class PhraseSet:
         self.regex = re.compile(_WORD_EDGE_L + "(?:" + "|".join(alternatives) + ")", re.IGNORECASE) if alternatives else None
 
     def finditer(self, text: str):
-        """Yield every :class:`Match` in ``text``."""
+        """Yield every :class:`Match` in ``text``.
+
+        The matches of the last few texts are kept: several checks scan the same subject or
+        body with the same phrases (a third of the scans of a run repeat one).
+        """
         if self.regex is None or not text:
-            return
-        for m in self.regex.finditer(fold(text)):
-            entry = self.entries[self._owner[int(m.lastgroup[1:])]]
-            yield Match(entry, m.start(), m.end(), text[m.start() : m.end()])
+            return iter(())
+        found = self._recent.get(text)
+        if found is None:
+            entries, owner = self.entries, self._owner
+            found = tuple(
+                Match(entries[owner[int(m.lastgroup[1:])]], m.start(), m.end(), text[m.start() : m.end()])
+                for m in self.regex.finditer(fold(text))
+            )
+            if len(self._recent) >= _RECENT:
+                del self._recent[next(iter(self._recent))]
+            self._recent[text] = found
+        return iter(found)
 
     def search(self, text: str) -> Match | None:
         """The first :class:`Match` in ``text``, or None."""

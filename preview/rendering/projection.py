@@ -22,6 +22,25 @@ _BODY = re.compile(r"<(?:mj-body|body)\b", re.I)
 _INVISIBLE = re.compile(r"[\s\u00a0\u034f\u200b\u200c\u200d\u2060\ufeff]+")
 
 
+def find_literal(source: str, snippet: str) -> tuple[int, int] | None:
+    """Where ``snippet`` appears as it is in the body's text (not inside a tag), if it does.
+
+    The cheap first try before a :class:`Projection`: a phrase or a name is usually written in
+    the template as the reader sees it.
+    """
+    snippet = snippet.strip()
+    if not snippet or "<" in snippet:
+        return None
+    body = _BODY.search(source)
+    begin = body.start() if body else 0
+    index = source.find(snippet, begin)
+    while index >= 0:
+        if source.rfind("<", begin, index) <= source.rfind(">", begin, index):
+            return index, index + len(snippet)
+        index = source.find(snippet, index + 1)
+    return None
+
+
 def compact(text: str) -> str:
     """``text`` without whitespace and invisible characters: the form sentences are compared in."""
     return _INVISIBLE.sub("", text)
