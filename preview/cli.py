@@ -323,3 +323,11 @@ from preview.jobs.commands import worker_cmd  # noqa: E402
 
 main.add_command(token_group)
 main.add_command(worker_cmd)
+
+
+# The web UI's commands (preview/web/commands.py): serve, user, and `demo` with the demo logins.
+from preview.web.commands import serve_cmd, user_group, with_demo_logins  # noqa: E402
+
+main.add_command(serve_cmd)
+main.add_command(user_group)
+main.add_command(with_demo_logins(demo_cmd))

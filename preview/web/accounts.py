@@ -7,6 +7,7 @@ Nothing here needs a request, so the CLI (``preview user create``) uses it too.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 
@@ -31,9 +32,13 @@ DEMO_LOGINS = (
     ("viewer", "viewer", "viewer"),
 )
 
-# Checked against when the username is unknown, so a login takes as long either way and does not
-# tell an attacker which usernames exist.
-_DUMMY_HASH = generate_password_hash("not a password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked against when the username is unknown, so a login takes as long either way and
+    does not tell an attacker which usernames exist (made on first use: hashing takes time)."""
+    return generate_password_hash("not a password")
 
 
 def hash_password(password: str) -> str:
@@ -71,7 +76,7 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active user with this username and password, their login time recorded; else None."""
     user = access.get_user(session, username or "")
     if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(), password or "")
         return None
     if not check_password_hash(user.password_hash, password or "") or not user.is_active:
         return None
