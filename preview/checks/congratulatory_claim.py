@@ -81,7 +81,9 @@ def judge(ctx, recipient: dict, rule: dict) -> Verdict:
     declared_fields = [a for a in rule.get("attributes") or () if facts.declared_attribute(recipient, a)]
     if current or declared_fields:
         return Verdict("supported")
-    data = [_describe(recipient, ev) for ev in stale] + [f"{_describe(recipient, ev)}: {why}" for ev, why in rejected]
+    # Plain entry lines (the verdict is in the message), so the lineage ctx.finding adds does not
+    # repeat them with different wording.
+    data = [_describe(recipient, ev) for ev in stale] + [_describe(recipient, ev) for ev, _ in rejected]
     data += _context_lines(recipient, rule, types)
     if stale:
         ev = stale[0]

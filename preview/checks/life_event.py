@@ -285,7 +285,7 @@ def deceased_recipient(message, recipient, ctx):
     "rules/life_events.yaml (joyful, event-bereavement).",
     bad="'Plan the perfect family celebration' to a recipient with life_events[0]: bereavement of father, declared, dated three months before the send",
     good="The same email to a recipient whose bereavement was three years ago, or a calm seasonal email to the bereaved",
-    message='"{phrase}" is family celebration copy, and the recipient was bereaved {when}',
+    message='"{phrase}" is {what} copy, and the recipient was bereaved {when}',
     **_COMMON,
 )
 def celebration_after_bereavement(message, recipient, ctx):
@@ -305,21 +305,22 @@ def celebration_after_bereavement(message, recipient, ctx):
     when = f"on {ev.date.isoformat()} ({(on - ev.date).days} days before the send)" if ev.date else "(date unknown)"
     data = [describe_entry(recipient, e.path) for e in recent]
     seen = set()
-    for hit in hits:
+    for hit, what in hits:
         if hit.part not in seen:
             seen.add(hit.part)
-            yield _sentence_finding(celebration_after_bereavement, ctx, message, recipient, hit, data, when=when)
+            yield _sentence_finding(celebration_after_bereavement, ctx, message, recipient, hit, data, when=when, what=what)
 
 
-def _joyful(ctx, message) -> list:
+def _joyful(ctx, message) -> list[tuple]:
+    """``(hit, what it celebrates)`` for every piece of family celebration copy, in reading order."""
     joyful_rules = [e for e in ctx.rules.entries("life_events") if e.get("kind") == "joyful"]
     events = {t for e in joyful_rules for t in e.get("also_events") or ()}
-    family = {r["id"] for r in ctx.rules.entries("occasions") if r.get("family")}
-    hits = list(wording.scan(ctx, message, "life_events", where=wording.kind("joyful")))
-    hits += [h for h in wording.claims(ctx, message) if events.intersection(wording.topic_events(h.rule))]
-    hits += [h for h in wording.event_topics(ctx, message) if h.rule.get("event") in events]
-    hits += [h for h in wording.scan(ctx, message, "occasions") if h.rule.get("id") in family]
-    return sorted(hits, key=lambda h: (wording.PART_ORDER.get(h.part, 9), h.start))
+    family = {r["id"]: r.get("name") or r["id"] for r in ctx.rules.entries("occasions") if r.get("family")}
+    hits = [(h, "family celebration") for h in wording.scan(ctx, message, "life_events", where=wording.kind("joyful"))]
+    hits += [(h, "life-event celebration") for h in wording.claims(ctx, message) if events.intersection(wording.topic_events(h.rule))]
+    hits += [(h, h.rule.get("topic_name") or h.rule["event"].replace("_", " ")) for h in wording.event_topics(ctx, message) if h.rule.get("event") in events]
+    hits += [(h, family[h.rule["id"]]) for h in wording.scan(ctx, message, "occasions") if h.rule.get("id") in family]
+    return sorted(hits, key=lambda p: (wording.PART_ORDER.get(p[0].part, 9), p[0].start))
 
 
 @check(

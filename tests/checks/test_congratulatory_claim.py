@@ -39,7 +39,7 @@ def test_inferred_wedding_blocks_with_the_evidence_a_reviewer_needs():
     [f] = claims(WEDDING, rec)
     assert (f.code, f.severity, f.recipient_id, f.part) == ("CLM001", Severity.BLOCK, "r1", "html")
     assert f.evidence.text == "Congratulations on your wedding!"
-    assert f.evidence.data == ['life_events[0]: wedding, inferred 0.71 ("23 wedding pins in 30 days"): only inferred']
+    assert f.evidence.data == ['life_events[0]: wedding, inferred 0.71 ("23 wedding pins in 30 days")']
     assert f.args["claim"] == "Congratulations on your wedding"
     assert "only inferred" in f.message
 

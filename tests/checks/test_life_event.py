@@ -165,7 +165,7 @@ FAMILY_CHRISTMAS = text("Celebrate with the whole family: our Christmas family g
 
 def test_celebration_copy_after_a_recent_bereavement_blocks():
     [f] = found(FAMILY_CHRISTMAS, recipient(life_events=[ev("bereavement", subject="father", date="2026-09-10")]))
-    assert f.code == "LIF004" and "2026-09-10" in f.message
+    assert f.code == "LIF004" and "2026-09-10" in f.message and f.args["what"] == "family celebration"
     assert f.evidence.data == ["life_events[0]: bereavement of father, declared, 2026-09-10"]
 
 
@@ -198,9 +198,19 @@ def test_losing_a_pet_does_not_block_baby_or_wedding_copy():
     assert found(FAMILY_CHRISTMAS, rec) == []
 
 
-def test_family_occasions_count_as_celebration():
-    rec = recipient(life_events=[ev("bereavement", subject="aunt", date="2026-11-01")])
-    assert [f.code for f in found(text("Spoil Mum this Mother's Day."), rec)] == ["LIF004"]
+@pytest.mark.parametrize(
+    ("copy", "what"),
+    [
+        ("Spoil Mum this Mother's Day.", "Mother's Day"),
+        ("Nursery furniture, up to 30% off.", "baby"),
+        ("Congratulations on your engagement!", "life-event celebration"),
+        ("Our bridal shop is open.", "wedding"),
+    ],
+)
+def test_babies_weddings_and_family_occasions_count_as_celebration(copy, what):
+    rec = recipient(life_events=[ev("bereavement", subject="aunt", date="2026-11-01"), ev("engagement", date="2026-10-01")])
+    [f] = found(text(copy), rec)
+    assert (f.code, f.args["what"]) == ("LIF004", what)
 
 
 # -- LIF005: age-restricted topics ----------------------------------------------------------------
