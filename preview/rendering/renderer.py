@@ -18,6 +18,7 @@ import time
 import traceback
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import quote
 
 from jinja2 import TemplateSyntaxError
@@ -59,6 +60,7 @@ class _Compiled:
     line_offset: int
     error: RenderError | None = None
     globals: dict = field(default_factory=dict)  # the template's globals, merged into each render
+    constant: PartOutput | None = None  # the output of a part without any Jinja, shared by all
 
 
 @dataclass
@@ -101,7 +103,11 @@ class CampaignRenderer:
         except TemplateSyntaxError as exc:
             line = line_offset + (exc.lineno or 1) - 1
             return _Compiled(part, None, [], line_offset, RenderError(_finding_part(part), "template", f"template syntax error: {exc.message}", line))
-        return _Compiled(part, template, branches, line_offset, globals=dict(template.globals))
+        compiled = _Compiled(part, template, branches, line_offset, globals=dict(template.globals))
+        if not any(marker in source for marker in ("{{", "{%", "{#")):
+            # "Acme Home" is "Acme Home" for everyone: render it once.
+            compiled.constant = PartOutput(source, [Chunk(0, len(source), False, (), ())] if source else [])
+        return compiled
 
     @property
     def template_errors(self) -> list[RenderError]:
@@ -135,9 +141,13 @@ class CampaignRenderer:
             if compiled.error:
                 msg.errors.append(compiled.error)
                 continue
-            output, pieces = self._run(compiled, recipient, context, msg)
-            if output is None:
-                continue
+            if compiled.constant is not None:
+                output = compiled.constant
+                pieces = [(output.text, False)] if output.text else []
+            else:
+                output, pieces = self._run(compiled, recipient, context, msg)
+                if output is None:
+                    continue
             msg.parts[name] = output
             if name == "body":
                 self._body(msg, output, pieces)
@@ -323,8 +333,13 @@ def _fillable(piece: str) -> bool:
     No markup, no edge whitespace (MJML trims some), no placeholder look-alike, and visible text
     the text normalisation leaves alone (no line breaks, tabs, double or no-break spaces): MJML
     turns a line break in a title into ``\\n``, and the visible text collapses the others.
+    Values repeat across recipients (names, links), so answers are memoised.
     """
-    piece = str.__str__(piece)  # escaped output is Markup, whose methods are slower
+    return _fillable_text(str.__str__(piece))  # escaped output is Markup: use the plain str
+
+
+@lru_cache(maxsize=8192)
+def _fillable_text(piece: str) -> bool:
     if "<" in piece or ">" in piece or piece != piece.strip() or PREFIX in piece:
         return False
     if _CONTROL.search(piece):  # MRML refuses most control characters outright
