@@ -17,6 +17,7 @@ from flask import jsonify
 from preview.api import bp
 from preview.api.auth import SCOPES
 from preview.api.errors import ERRORS
+from preview.api.payload import MAX_ID
 from preview.api.state import api
 from preview.contract.schema import schema as contract_schema
 
@@ -44,6 +45,11 @@ def _inline(name: str, prefix: str) -> tuple[dict, dict]:
     rewrite(doc)
     rewrite(defs)
     return doc, {f"{prefix}{k}": v for k, v in defs.items()}
+
+
+def _ID(max_length: int) -> dict:  # noqa: N802 - reads as a type in the schemas below
+    """An id: a string with something other than spaces in it."""
+    return {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": r"\S"}
 
 
 def _ref(name: str) -> dict:
@@ -81,7 +87,7 @@ _COMMON = (401, 403, 429, 500)
 _BODY = (400, 413, 415)
 
 
-def _schemas() -> dict:
+def _schemas(check_names: tuple[str, ...]) -> dict:
     report, report_defs = _inline("findings", "Report_")
     recipient, recipient_defs = _inline("recipient", "Recipient_")
     checks = {
@@ -89,8 +95,8 @@ def _schemas() -> dict:
         "description": "Overrides of the deployment's check settings, by check code, name or family.",
         "additionalProperties": False,
         "properties": {
-            "severity": {"type": "object", "additionalProperties": {"enum": ["block", "warn", "info"]}},
-            "disable": {"type": "array", "items": {"type": "string"}},
+            "severity": {"type": "object", "propertyNames": {"enum": list(check_names)}, "additionalProperties": {"enum": ["block", "warn", "info"]}},
+            "disable": {"type": "array", "items": {"enum": list(check_names)}},
         },
     }
     sample = {
@@ -98,16 +104,16 @@ def _schemas() -> dict:
         "properties": {
             "strategy": {"enum": _strategies(), "default": "random", "description": "How recipients are chosen; `all` checks the whole audience."},
             "size": {"type": "integer", "minimum": 1, "maximum": 100_000, "description": "Recipients to check (default PREVIEW_SAMPLE_SIZE)."},
-            "seed": {"type": ["integer", "string"], "description": "Seed of the sample: the same seed draws the same recipients."},
+            "seed": {"type": ["integer", "string"], "maxLength": 100, "minimum": -(2**63), "maximum": 2**63 - 1, "description": "Seed of the sample: the same seed draws the same recipients."},
         },
     }
     presend_fields = {
-        "version": {"type": "integer", "minimum": 1, "description": "Campaign version number; default: the latest."},
+        "version": {"type": "integer", "minimum": 1, "maximum": MAX_ID, "description": "Campaign version number; default: the latest."},
         "sample": _ref("Sample"),
-        "recipient_ids": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1, "maxItems": 1000, "description": "Check exactly these recipients."},
+        "recipient_ids": {"type": "array", "items": _ID(200), "minItems": 1, "maxItems": 1000, "description": "Check exactly these recipients."},
         "send_date": {"type": "string", "format": "date"},
         "checks": _ref("CheckOverrides"),
-        "callback_url": {"type": "string", "format": "uri", "description": "Gets the signed `run.finished` event when the run ends."},
+        "callback_url": {"type": "string", "format": "uri", "pattern": "^https?://", "maxLength": 2000, "description": "Gets the signed `run.finished` event when the run ends."},
     }
     reason = {"type": "object", "required": ["code", "severity", "message"], "properties": {"code": {"type": "string"}, "severity": {"enum": ["block", "warn"]}, "message": {"type": "string"}}}
     run = {
@@ -162,16 +168,18 @@ def _schemas() -> dict:
                     "type": "object",
                     "title": "File text",
                     "required": ["source"],
+                    "additionalProperties": False,
                     "properties": {
                         "source": {"type": "string", "description": "The campaign file (front matter and body)."},
-                        "filename": {"type": "string", "pattern": r"\.(mjml|html)$", "description": "Its name; the suffix gives the body format."},
+                        "filename": {"type": "string", "pattern": r"\S.*\.(mjml|html)$", "maxLength": 300, "description": "Its name; the suffix gives the body format."},
                     },
                 },
                 {
                     "type": "object",
                     "title": "Saved campaign",
                     "required": ["id"],
-                    "properties": {"id": {"type": "string", "minLength": 1, "maxLength": 100}, "version": {"type": "integer", "minimum": 1}},
+                    "additionalProperties": False,
+                    "properties": {"id": _ID(100), "version": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
                 },
             ]
         },
@@ -179,14 +187,20 @@ def _schemas() -> dict:
             "type": "object",
             "description": "Parts already rendered by the caller; they are checked as they are.",
             "additionalProperties": False,
+            "minProperties": 1,
             "properties": {k: {"type": "string"} for k in ("subject", "preheader", "from_name", "html", "text")},
         },
         "ValidateRequest": {
             "type": "object",
+            "description": "A campaign (or rendered parts) and exactly one of recipient / recipient_id.",
+            "allOf": [
+                {"anyOf": [{"required": ["campaign"]}, {"required": ["rendered"]}]},
+                {"oneOf": [{"required": ["recipient"]}, {"required": ["recipient_id"]}]},
+            ],
             "properties": {
                 "campaign": _ref("CampaignRef"),
                 "recipient": _ref("Recipient"),
-                "recipient_id": {"type": "string", "minLength": 1, "maxLength": 200},
+                "recipient_id": _ID(200),
                 "rendered": _ref("Rendered"),
                 "send_date": {"type": "string", "format": "date"},
                 "checks": _ref("CheckOverrides"),
@@ -211,9 +225,9 @@ def _schemas() -> dict:
             "type": "object",
             "required": ["id", "type", "data"],
             "properties": {
-                "id": {"type": "string", "minLength": 1, "maxLength": 150, "description": "The event's id; also the run's idempotency key."},
+                "id": {**_ID(150), "description": "The event's id; also the run's idempotency key."},
                 "type": {"enum": ["campaign.send_requested"]},
-                "data": {"type": "object", "required": ["campaign"], "properties": {"campaign": {"type": "string"}, **presend_fields}},
+                "data": {"type": "object", "required": ["campaign"], "properties": {"campaign": _ID(100), **presend_fields}},
             },
         },
     }
@@ -248,9 +262,9 @@ def _paths(prefix: str) -> dict:
                 "description": "Deterministic and cached: the same campaign version, recipient record, settings and date give the same bytes, with an ETag. Scope `verdict`.",
                 "security": [{"bearer": ["verdict"]}],
                 "parameters": [
-                    {"name": "campaign", "in": "query", "required": True, "schema": {"type": "string", "minLength": 1, "maxLength": 100}},
-                    {"name": "recipient", "in": "query", "required": True, "schema": {"type": "string", "minLength": 1, "maxLength": 200}},
-                    {"name": "version", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                    {"name": "campaign", "in": "query", "required": True, "schema": _ID(100)},
+                    {"name": "recipient", "in": "query", "required": True, "schema": _ID(200)},
+                    {"name": "version", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
                     {"name": "send_date", "in": "query", "schema": {"type": "string", "format": "date"}},
                 ],
                 "responses": {
@@ -267,8 +281,8 @@ def _paths(prefix: str) -> dict:
                 "description": "Answers at once with the run; follow it at its URL, or give `callback_url`. Scope `presend`.",
                 "security": [{"bearer": ["presend"]}],
                 "parameters": [
-                    {"name": "campaign", "in": "path", "required": True, "schema": {"type": "string", "minLength": 1, "maxLength": 100}},
-                    {"name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string", "minLength": 1, "maxLength": 200}, "description": "Repeat the request with the same key to get the same run back."},
+                    {"name": "campaign", "in": "path", "required": True, "schema": _ID(100)},
+                    {"name": "Idempotency-Key", "in": "header", "required": False, "schema": _ID(200), "description": "Repeat the request with the same key to get the same run back."},
                 ],
                 "requestBody": {"required": False, "content": {"application/json": {"schema": _ref("PresendRequest")}}},
                 "responses": {"200": run_created, "202": run_created, **_errors(*_BODY, 404, 409, *_COMMON, 503)},
@@ -279,7 +293,7 @@ def _paths(prefix: str) -> dict:
                 "operationId": "getRun",
                 "summary": "A run: progress, then verdict, findings and callback deliveries.",
                 "security": [{"bearer": ["runs:read"]}],
-                "parameters": [{"name": "run_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}],
+                "parameters": [{"name": "run_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}}],
                 "responses": {"200": _json(_ref("RunEnvelope"), "The run.", _RATE_HEADERS), **_errors(404, *_COMMON)},
             }
         },
@@ -289,7 +303,7 @@ def _paths(prefix: str) -> dict:
                 "summary": "Receive a signed event from an ESP (`campaign.send_requested` starts a campaign gate).",
                 "description": "Authenticated by `Preview-Signature: t=<unix>,v1=<hex HMAC-SHA256 of '<t>.<raw body>'>` under the workspace's signing secret; stale timestamps and replays are refused.",
                 "security": [{"signature": []}],
-                "parameters": [{"name": "workspace", "in": "path", "required": True, "schema": {"type": "string", "minLength": 1, "maxLength": 100}}],
+                "parameters": [{"name": "workspace", "in": "path", "required": True, "schema": _ID(100)}],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("InboundEvent")}}},
                 "responses": {"200": run_created, "202": run_created, **_errors(*_BODY, 404, 409, 422, *_COMMON, 503)},
             }
@@ -298,8 +312,8 @@ def _paths(prefix: str) -> dict:
 
 
 @functools.lru_cache(maxsize=8)
-def document(prefix: str = "/api/v1") -> dict:
-    """The OpenAPI document for the API mounted at ``prefix``."""
+def document(prefix: str = "/api/v1", check_names: tuple[str, ...] = ()) -> dict:
+    """The OpenAPI document for the API mounted at ``prefix``, with the checks this deployment knows."""
     return {
         "openapi": "3.1.0",
         "info": {
@@ -310,7 +324,7 @@ def document(prefix: str = "/api/v1") -> dict:
         "servers": [{"url": "/"}],
         "paths": _paths(prefix),
         "components": {
-            "schemas": _schemas(),
+            "schemas": _schemas(check_names),
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "description": "An API token (`preview token create`). Scopes: " + "; ".join(f"`{k}`: {v}" for k, v in SCOPES.items())},
                 "signature": {"type": "apiKey", "in": "header", "name": "Preview-Signature", "description": "Stripe-style HMAC-SHA256 signature of inbound webhooks."},
@@ -322,4 +336,6 @@ def document(prefix: str = "/api/v1") -> dict:
 @bp.get("/openapi.json")
 def openapi_json():
     """The OpenAPI 3.1 document (no token needed)."""
-    return jsonify(document(api().prefix))
+    registry = api().prepared.registry(None)
+    names = tuple(sorted({n for c in registry.all for n in (c.spec.code, c.spec.name, c.spec.family)}))
+    return jsonify(document(api().prefix, names))

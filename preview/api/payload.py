@@ -10,6 +10,8 @@ from flask import request
 from preview.api.errors import ApiError
 from preview.api.state import api
 
+MAX_ID = 2**31 - 1  # ids and version numbers fit a 32-bit integer column
+
 
 def body_bytes() -> bytes:
     """The raw request body, or ``body_too_large`` when it is over the cap.
@@ -56,6 +58,8 @@ def field(body: dict, name: str, kind, *, required: bool = False, where: str = "
             raise ApiError("invalid_request", f"'{path}' is required.", field=path)
         return None
     value = body[name]
+    if kind is int and isinstance(value, float) and value.is_integer():
+        value = int(value)
     if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
         raise ApiError("invalid_request", f"'{path}' must be an integer.", field=path)
     if not isinstance(value, kind):
@@ -84,11 +88,11 @@ def date(value, path: str) -> dt.date | None:
     raise ApiError("invalid_request", f"'{path}' must be a date like 2026-12-10.", field=path)
 
 
-def positive_int(value, path: str, *, maximum: int | None = None) -> int | None:
+def positive_int(value, path: str, *, maximum: int | None = MAX_ID) -> int | None:
     """A whole number from 1 to ``maximum`` (query strings give text; bodies give numbers)."""
     if value is None:
         return None
-    if isinstance(value, str) and value.isdigit() and len(value) < 12:
+    if isinstance(value, str) and value.isdigit() and len(value) < 12 or isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1 or (maximum is not None and value > maximum):
         upto = f"from 1 to {maximum}" if maximum is not None else "of 1 or more"

@@ -19,6 +19,7 @@ from preview.api.delivery import refuse_address
 from preview.api.errors import ApiError
 from preview.api.lookups import stored_version
 from preview.api.payload import (
+    MAX_ID,
     checks_overrides,
     date,
     field,
@@ -125,7 +126,7 @@ def presend(campaign):
 @requires("runs:read")
 def get_run_view(run_id: int):
     """A run: progress while it runs; verdict, findings and callback deliveries once done."""
-    run = get_run(db(), caller().workspace, run_id)
+    run = get_run(db(), caller().workspace, run_id) if run_id <= MAX_ID else None
     if run is None:
         raise ApiError("run_not_found", f"No run {run_id} in this workspace.", field="run")
     return {"run": run_json(db(), run, with_report=True, prefix=api().prefix)}, 200, {"Cache-Control": "no-store"}

@@ -60,7 +60,7 @@ def rendered_of(body: dict) -> dict | None:
         raise ApiError("invalid_request", f"'rendered.{unknown[0]}' is not a part; send {', '.join(RENDERED_PARTS)}.", field=f"rendered.{unknown[0]}")
     for name in RENDERED_PARTS:
         field(parts, name, str, where="rendered.")
-    if not any(parts.get(name) for name in RENDERED_PARTS):
+    if not parts:
         raise ApiError("invalid_request", "'rendered' has no part; send at least the html or the subject.", field="rendered")
     return parts
 
