@@ -149,13 +149,15 @@ def _wrap(el, kind: str, a: int, b: int, mark_id: str | None, classes: str) -> N
 
 
 def _runs(origins: list) -> list[tuple]:
-    """Group character origins into ``(element, kind, first offset, last offset + 1)`` runs."""
+    """Group character origins into ``(element, kind, first offset, last offset + 1)`` runs, one
+    per text node."""
     runs: list[list] = []
     for origin in origins:
         if origin is None:
             continue
         el, kind, offset = origin
-        if runs and runs[-1][0] is el and runs[-1][1] == kind and runs[-1][3] == offset:
+        # Within one text node a gap is whitespace the visible text collapsed: it belongs inside.
+        if runs and runs[-1][0] is el and runs[-1][1] == kind and runs[-1][3] <= offset:
             runs[-1][3] = offset + 1
         else:
             runs.append([el, kind, offset, offset + 1])
