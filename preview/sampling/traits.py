@@ -26,8 +26,6 @@ Score = tuple[float, str] | None
 GUESSED_SOURCES = ("inferred", "third_party")
 REVERSED_STATUSES = frozenset({"lost", "cancelled"})
 ADULT_AGE = 18
-# Zero-width and bidi controls: invisible in the email, but they break greetings and lookups.
-_INVISIBLE = frozenset("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # Pictographs live in these blocks (symbols, dingbats, emoticons, transport, supplemental).
 _EMOJI_BLOCKS = ((0x2600, 0x27BF), (0x2B00, 0x2BFF), (0x1F000, 0x1FAFF))
 _CJK_PREFIXES = ("CJK ", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO")
@@ -171,6 +169,8 @@ def _longest_recommendation(r, c):
 def _script(test: Callable[[str], bool], label: str):
     def score(r, c):
         text = _names(r)
+        if text.isascii():  # most names: nothing to count
+            return None
         count = sum(1 for ch in text if test(ch))
         return (float(count), label) if count else None
 
@@ -191,8 +191,10 @@ def _emoji(ch: str) -> bool:
 
 
 def _invisible(r, c):
+    # Not printable: control characters, zero-width and bidi marks, soft hyphens, odd spaces.
+    # Invisible in the email, they still break greetings, lookups and right-to-left layout.
     for value in (r.get("first_name"), r.get("last_name")):
-        if isinstance(value, str) and value and (value != value.strip() or any(ch in _INVISIBLE or unicodedata.category(ch) == "Cc" for ch in value)):
+        if isinstance(value, str) and value.strip() and (value != value.strip() or not value.isprintable()):
             return _yes("invisible characters in name")
     return None
 
