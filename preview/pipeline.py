@@ -62,6 +62,7 @@ class CheckRun:
         render_settings: RenderSettings | None = None,
         options: dict | None = None,
         timed: bool = False,
+        keep_findings: bool = True,
     ):
         self.campaign = campaign
         # Seconds spent rendering and in each check, when asked (benchmarks, --profile).
@@ -81,8 +82,11 @@ class CheckRun:
         self._crash_reports_off = self.registry.is_disabled(check_crashed.spec)
         for c in self.checks:
             c.start(self.ctx)
+        # keep_findings=False: the report counts per-recipient findings without holding them,
+        # for runs whose results are stored as they stream (memory then stays flat).
         self.report = Report(
-            campaign={"name": campaign.name, "template": campaign.path, "send_date": self.send_date.isoformat()}
+            campaign={"name": campaign.name, "template": campaign.path, "send_date": self.send_date.isoformat()},
+            keep_recipient_findings=keep_findings,
         )
         self._finished = False
 

@@ -152,3 +152,17 @@ def test_a_record_without_the_basics_still_renders(bad):
     run = CheckRun(make(CAMPAIGN), registry=registry(), send_date=SEND_DATE)
     result = run.check(bad)
     assert result.message.body_text == "Hi"
+
+
+def test_a_run_can_count_recipient_findings_without_holding_them():
+    people = [recipient(f"r{i}", attributes={"vip": i == 3, "new": i % 2 == 0}) for i in range(6)]
+    run = CheckRun(make(CAMPAIGN, subject="Hi"), registry=registry(), send_date=SEND_DATE, keep_findings=False)
+    results = [run.check(p) for p in people]
+    report = run.finish()
+    assert report.findings == []
+    assert sum(len(r.findings) for r in results) == report.omitted == 4
+    assert report.verdict == "block" and report.reaches("warn")
+    assert report.counts() == {"severity": {"block": 1, "warn": 3, "info": 0}, "family": {"pipeline-test": 4}}
+    data = report.to_dict()
+    assert data["findings_omitted"] == 4
+    assert list(validator("findings").iter_errors(data)) == []
