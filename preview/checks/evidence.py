@@ -13,6 +13,7 @@ from preview.rendering.message import RenderedMessage
 from preview.rendering.projection import compact, find_literal
 
 _INDEX = re.compile(r"\[(\d+)\]")
+_MARKUP = re.compile(r"<[a-zA-Z/!]")
 _ENTRY = re.compile(
     r"^(orders\[\d+\]\.items\[\d+\]|life_events\[\d+\]|orders\[\d+\]|recommendations\[\d+\]"
     r"|activity\[\d+\]|attributes\.[^.\[]+|preferences\.[^.\[]+|attribute_sources\.[^.\[]+|[a-z_]+)"
@@ -163,7 +164,8 @@ def lineage_paths(message: RenderedMessage, part: str, start: int, end: int, tex
             if slot < len(message.body_slot_chunks):
                 paths.extend(body.chunks[message.body_slot_chunks[slot]].paths())
         snippet = text if text is not None else message.body_text[start:end]
-        span = find_literal(body.text, snippet) or body.visible.find(snippet)
+        # Evidence given as markup (an <img> tag) is not visible text: do not look for it.
+        span = None if _MARKUP.search(snippet) else find_literal(body.text, snippet) or body.visible.find(snippet)
         if span is not None:
             for chunk in body.chunks_in(*span):
                 paths.extend(chunk.paths())
