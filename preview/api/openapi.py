@@ -49,7 +49,7 @@ def _inline(name: str, prefix: str) -> tuple[dict, dict]:
 
 def _ID(max_length: int) -> dict:  # noqa: N802 - reads as a type in the schemas below
     """An id: a string with something other than spaces in it."""
-    return {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": r"\S"}
+    return {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": r"\S", "not": {"pattern": "\u0000"}}
 
 
 def _ref(name: str) -> dict:
@@ -104,7 +104,7 @@ def _schemas(check_names: tuple[str, ...]) -> dict:
         "properties": {
             "strategy": {"enum": _strategies(), "default": "random", "description": "How recipients are chosen; `all` checks the whole audience."},
             "size": {"type": "integer", "minimum": 1, "maximum": 100_000, "description": "Recipients to check (default PREVIEW_SAMPLE_SIZE)."},
-            "seed": {"type": ["integer", "string"], "maxLength": 100, "minimum": -(2**63), "maximum": 2**63 - 1, "description": "Seed of the sample: the same seed draws the same recipients."},
+            "seed": {"type": ["integer", "string"], "maxLength": 100, "not": {"type": "string", "pattern": "\u0000"}, "minimum": -(2**63), "maximum": 2**63 - 1, "description": "Seed of the sample: the same seed draws the same recipients."},
         },
     }
     presend_fields = {

@@ -43,7 +43,24 @@ def json_object(*, optional: bool = False) -> dict:
         raise ApiError("invalid_json", f"The body is not valid JSON: {exc}.") from None
     if not isinstance(body, dict):
         raise ApiError("invalid_json", f"The body must be a JSON object, not a JSON {type(body).__name__}.")
+    if b"\\ud" in raw.lower() and _has_lone_surrogate(body):
+        raise ApiError("invalid_json", "The body has an unpaired \\ud800-\\udfff escape, which is not Unicode text; send UTF-8.")
     return body
+
+
+def _has_lone_surrogate(value) -> bool:
+    """Whether a parsed JSON value holds a string that cannot be UTF-8 (nor stored by a database)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(v) for v in value)
+    return False
 
 
 def _type_name(kind) -> str:
@@ -67,10 +84,17 @@ def field(body: dict, name: str, kind, *, required: bool = False, where: str = "
     return value
 
 
+# Whitespace as JSON Schema's (ECMAScript's) \s knows it: what the OpenAPI document's ids exclude.
+_SPACE = " \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+
 def text(value, path: str, *, max_length: int = 200) -> str:
-    """A non-empty string of at most ``max_length`` characters."""
-    if not isinstance(value, str) or not value.strip():
+    """A string with something besides spaces, of at most ``max_length`` characters, without NUL
+    (which PostgreSQL cannot store)."""
+    if not isinstance(value, str) or not value.strip(_SPACE):
         raise ApiError("invalid_request", f"'{path}' must be a non-empty string.", field=path)
+    if "\x00" in value:
+        raise ApiError("invalid_request", f"'{path}' must not contain NUL characters.", field=path)
     if len(value) > max_length:
         raise ApiError("invalid_request", f"'{path}' is longer than {max_length} characters.", field=path)
     return value

@@ -57,7 +57,7 @@ def presend_params(body: dict) -> dict:
     params["sampling"] = {"strategy": strategy}
     params["size"] = positive_int(sample.get("size"), "sample.size", maximum=MAX_SAMPLE) or int(state().config["PREVIEW_SAMPLE_SIZE"])
     seed = sample.get("seed", 0)
-    if not isinstance(seed, (int, str)) or isinstance(seed, bool) or len(str(seed)) > 100:
+    if not isinstance(seed, (int, str)) or isinstance(seed, bool) or len(str(seed)) > 100 or "\x00" in str(seed):
         raise ApiError("invalid_request", "'sample.seed' must be an integer or a short string.", field="sample.seed")
     params["seed"] = seed
     ids = field(body, "recipient_ids", list)

@@ -101,3 +101,12 @@ def test_bad_input_names_the_field(client, tenant):
         "message": missing.get_json()["error"]["message"],
         "field": "campaign.id",
     }
+
+
+def test_text_no_database_can_store_is_refused_not_crashed(client, tenant):
+    lone = client.post("/api/v1/validate", headers=tenant.headers, data=b'{"campaign": {"id": "clean"}, "recipient_id": "\\ud800x"}', content_type="application/json")
+    assert lone.status_code == 400 and lone.get_json()["error"]["code"] == "invalid_json"
+    nul = client.post("/api/v1/validate", headers=tenant.headers, json={"campaign": {"id": "clean"}, "recipient_id": "a\u00001"})
+    assert nul.status_code == 400 and nul.get_json()["error"]["field"] == "recipient_id"
+    spaces = client.get("/api/v1/verdict", headers=tenant.headers, query_string={"campaign": "clean", "recipient": "\u3000 "})
+    assert spaces.status_code == 400 and spaces.get_json()["error"]["field"] == "recipient"
