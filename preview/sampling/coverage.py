@@ -61,6 +61,8 @@ class CoverageReport:
 
     def lines(self) -> list[str]:
         """The report for people: a summary line, then one line per arm that needs attention."""
+        if not self.arms:
+            return ["branch coverage: the campaign has no if/for branches; every recipient gets the same parts"]
         reached = len(self.shown) + len(self.not_shown)
         scope = f"the first {self.scanned:,} of {self.population:,} recipients (max_scan)" if self.cut_short else f"{self.scanned:,} recipients scanned"
         out = [f"branch coverage: {reached} of {len(self.arms)} arms reached by {scope}; {len(self.shown)} shown in the sample"]

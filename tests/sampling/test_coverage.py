@@ -110,3 +110,10 @@ def test_rendering_stops_once_every_arm_is_reached(audience):
 def test_coverage_needs_a_renderer(audience):
     with pytest.raises(InputError, match="needs the campaign's renderer"):
         choose("coverage", iter(audience), size=5)
+
+
+def test_a_campaign_without_branches_is_sampled_at_random_and_says_why(audience):
+    sample = choose("coverage", iter(audience[:300]), size=10, seed=0, renderer=renderer_for("december-newsletter.mjml"))
+    assert sample.coverage.arms == [] and sample.coverage.scanned == 0
+    assert all(sample.reasons_for(r) == ["random"] for r in sample) and len(sample) == 10
+    assert sample.coverage.lines() == ["branch coverage: the campaign has no if/for branches; every recipient gets the same parts"]
