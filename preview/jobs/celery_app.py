@@ -44,8 +44,15 @@ class CeleryExecutor:
             broker_connection_retry_on_startup=True,
             worker_hijack_root_logger=False,
         )
-        self.run_task = self.celery.task(name=RUN_TASK)(self._run)
-        self.callback_task = self.celery.task(name=CALLBACK_TASK)(self._deliver)
+        # Plain functions, not bound methods: Celery checks task arguments against the signature.
+        def execute(run_id: int):
+            return self._run(run_id)
+
+        def deliver(run_id: int, attempt: int = 1):
+            return self._deliver(run_id, attempt)
+
+        self.run_task = self.celery.task(name=RUN_TASK)(execute)
+        self.callback_task = self.celery.task(name=CALLBACK_TASK)(deliver)
         # Worker processes forked by the prefork pool must not share the parent's connections.
         worker_process_init.connect(self._after_fork, weak=False)
 
