@@ -36,6 +36,7 @@ class FindingView:
 
     @property
     def id(self) -> int:
+        """The finding's store id."""
         return self.finding.id
 
 
@@ -54,6 +55,7 @@ class Card:
 
     @property
     def render_errors(self) -> list:
+        """Template or MJML errors of this recipient's render."""
         return self.message.errors if self.message else []
 
 

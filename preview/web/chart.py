@@ -23,6 +23,7 @@ class Bar:
 
     @property
     def total(self) -> int:
+        """The bar's height: every series added up."""
         return sum(self.values.values())
 
 

@@ -81,10 +81,12 @@ class _Gunicorn(BaseApplication):
         super().__init__()
 
     def load_config(self):
+        """Apply our options to gunicorn's configuration."""
         for key, value in self.options.items():
             self.cfg.set(key, value)
 
     def load(self):
+        """The WSGI app each worker serves."""
         return self.application
 
 

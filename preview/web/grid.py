@@ -38,6 +38,7 @@ class GridFilter:
 
     @property
     def active(self) -> bool:
+        """Whether any filter is set."""
         return any((self.family, self.severity, self.code, self.segment, self.verdict))
 
     def args(self) -> dict:
