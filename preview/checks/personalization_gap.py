@@ -60,7 +60,7 @@ class Vocabulary:
     greeting: re.Pattern
     after: re.Pattern
     null_words: tuple
-    generic: frozenset
+    generic: frozenset  # generic forms of address, and the greeting words themselves
     field_names: frozenset
 
     def find_tags(self, text: str) -> list[tuple]:
@@ -164,7 +164,8 @@ def _compile(entries: list[dict]) -> Vocabulary:
             re.IGNORECASE,
         ),
         null_words=tuple(dict.fromkeys(_words(entries, "null_words"))),
-        generic=frozenset(w.casefold() for w in _words(entries, "generic_names")),
+        # "Hello" as the fallback of default('Hello') greets, it names nobody.
+        generic=frozenset(w.casefold() for w in _words(entries, "generic_names") + _words(entries, "greetings")),
         field_names=frozenset(_fold_field(w) for w in _words(entries, "field_names")),
     )
 
@@ -641,15 +642,21 @@ def unrendered_merge_tag(message, recipient, ctx):
                            where=_LABEL["html"])
     # Attributes and the hidden preview text are not part of the visible text: the plan judged the
     # static ones; the ones holding values are read for each recipient.
+    source = (getattr(ctx.campaign, "body", "") or "") if message.inlined_dynamic else ""
     for where, token, syntax in plan.attributes:
-        if " ".join(token.split()) not in allowed:
+        if " ".join(token.split()) in allowed:
+            continue
+        if message.inlined_dynamic and token not in source:  # a value baked into this layout
+            yield ctx.finding(unrendered_merge_tag, message, recipient, part="html", text=token,
+                              template_level=False, token=token, syntax=syntax, where=where)
+        else:
             yield static_finding(ctx, unrendered_merge_tag, message, "html", None, None, token, token=token,
                                  syntax=syntax, where=where)
     layout = doc.layout
     for kind, index in plan.slotted:
         where, value, parts = _attribute(doc, layout, kind, index)
         for _, _, token, syntax in tags(value):
-            if not message.inlined_dynamic and _in_static(parts, token):
+            if token in source if message.inlined_dynamic else _in_static(parts, token):
                 # Named by the template's own part of the address, the same for every recipient.
                 where = where if kind in ("hidden", "alt") else f"{where.split()[0]} {_flat(parts)[:80]}"
                 yield static_finding(ctx, unrendered_merge_tag, message, "html", None, None, token, token=token,
@@ -760,7 +767,7 @@ def empty_greeting(message, recipient, ctx):
         for field in ("first_name", "last_name"):
             value = recipient.get(field)
             if isinstance(value, str) and not value.strip():
-                data.append(f"{field}: {value!r} (blank)")
+                data.append(f"{field}: {value!r}")  # as lineage would say it, so it is not repeated
         because = f": {', '.join(gap.variable for gap in gaps)} rendered as nothing" if gaps else ""
         yield ctx.finding(empty_greeting, message, recipient, part=g.part, start=g.start, end=g.end, text=text,
                           data=data, because=because, greeting=text, where=_LABEL[g.part])
@@ -790,13 +797,14 @@ def missing_variable(message, recipient, ctx):
     name="hard-coded-name",
     severity="warn",
     family="personalization-gap",
-    summary="A greeting in the template text names a person ('Hi Michael,') instead of using the recipient's name.",
-    why="A name typed into the template (often left from a test) goes to everyone: Aviva called thousands of "
-    "customers 'Michael'. It warns rather than blocks because some greetings are deliberate ('Hello Sunshine'): "
-    "add such words to generic_names in a rules folder.",
-    bad="<mj-text>Hi Michael,</mj-text>",
-    good="<mj-text>Hi {{ recipient.first_name | default('there', true) }},</mj-text>",
-    message="The greeting names {name!r} in the template text of the {where}, so every recipient gets it",
+    summary="The template names a person in a greeting ('Hi Michael,') or as the fallback for a missing name "
+    "(default('Michael')).",
+    why="A name typed into the template (often left from a test) goes to everyone, or to everyone whose first "
+    "name is missing: Aviva called thousands of customers 'Michael'. It warns rather than blocks because some "
+    "greetings are deliberate ('Hello Sunshine'): add such words to generic_names in a rules folder.",
+    bad="Hi {{ recipient.first_name | default('Michael', true) }},",
+    good="Hi {{ recipient.first_name | default('there', true) }},",
+    message="The template names {name!r} {how} in the {where}, so {who} gets it",
 )
 def hard_coded_name(message, recipient, ctx):
     for g in greetings(message, ctx):
@@ -807,7 +815,35 @@ def hard_coded_name(message, recipient, ctx):
             continue
         if not from_data(message, ctx, g.part, g.slot_start, g.slot_end):
             yield static_finding(ctx, hard_coded_name, message, g.part, g.slot_start, g.slot_end, g.slot,
-                                 name=name, where=_LABEL[g.part])
+                                 name=name, how="in a greeting", who="every recipient", where=_LABEL[g.part])
+    for part, line, text, name in _fallback_names(ctx):
+        yield static_finding(ctx, hard_coded_name, message, part, None, None, text, line=line, name=name,
+                             how="as the fallback of a name field", who="everyone without that field",
+                             where=_LABEL[part])
+
+
+# A fallback given to a name field: default('Michael'), default("Michael", true), or 'Michael'.
+_FALLBACK = re.compile(
+    r"recipient\.(?:first_name|last_name|attributes\.\w*name)\b[^}]*?"
+    r"(?:\|\s*(?:default|d)\s*\(\s*|\bor\s+)(?P<q>['\"])(?P<name>[^'\"{}]{1,40})(?P=q)"
+)
+
+
+def _fallback_names(ctx) -> list[tuple]:
+    """(part, line, text, name) of every personal name the template gives as a name's fallback; once per run."""
+    found = ctx.cache.get("PZG:fallbacks")
+    if found is None:
+        found = []
+        campaign = ctx.campaign
+        for part, source_name in (("subject", "subject"), ("preheader", "preheader"), ("html", "body"), ("text", "text")):
+            source = getattr(campaign, source_name, None) if campaign is not None else None
+            for m in _FALLBACK.finditer(source or ""):
+                name, _, _ = slot_facts(ctx, m.group("name").strip())
+                if name:
+                    line = campaign.field_line(source_name) if part != "html" else campaign.body_line
+                    found.append((part, line + source.count("\n", 0, m.start()), m.group(0), name))
+        ctx.cache["PZG:fallbacks"] = found
+    return found
 
 
 @check(
@@ -835,26 +871,31 @@ class SharedName(Check):
     """PZG005: one name shown to most of the run's recipients while their own names differ.
 
     Per recipient it notes the names shown in greetings and the values of slots fed by name
-    fields that are not the recipient's own first or last name; at the end, a name shown that
-    way to more than half of at least ten recipients is a finding. Counting uses the
-    Misra-Gries summary, so memory stays bounded however many recipients a run checks.
+    fields that are not the recipient's own first or last name. At the end, a name is a finding
+    when it was shown that way to more than half of at least ten recipients, or to at least ten
+    recipients who make up more than half of those shown a name not theirs (the "Michael"
+    fallback reaches exactly the people without a first name). Counting uses the Misra-Gries
+    summary, so memory stays bounded however many recipients a run checks.
     """
 
     _CAPACITY = 1000
 
     def start(self, ctx) -> None:
-        ctx.state[self.spec.code] = {"total": 0, "counts": {}, "info": {}}
+        ctx.state[self.spec.code] = {"total": 0, "wrong": 0, "counts": {}, "info": {}}
 
     def run(self, message, recipient, ctx):
         if recipient.get("is_seed") or (message.document is None and not message.subject):
             return ()
-        state = ctx.state.setdefault(self.spec.code, {"total": 0, "counts": {}, "info": {}})
+        state = ctx.state.setdefault(self.spec.code, {"total": 0, "wrong": 0, "counts": {}, "info": {}})
         state["total"] += 1
         own = set(fold_name(" ".join(str(recipient.get(f) or "") for f in ("first_name", "last_name"))).split())
+        wrong = False
         for key, shown, part in self._shown(message, ctx):
             if own and set(key.split()) <= own:
                 continue
+            wrong = True
             self._count(state, key, shown, part, recipient)
+        state["wrong"] = state.get("wrong", 0) + wrong
         return ()
 
     def _shown(self, message, ctx):
@@ -887,15 +928,16 @@ class SharedName(Check):
 
     def finish(self, ctx):
         state = ctx.state.get(self.spec.code) or {}
-        total = state.get("total", 0)
-        if total < int(ctx.option("shared_name_min_recipients", 10)):
-            return
+        total, wrong = state.get("total", 0), state.get("wrong", 0)
+        least = int(ctx.option("shared_name_min_recipients", 10))
         share = float(ctx.option("shared_name_share", 0.5))
-        for key, count in sorted(state["counts"].items(), key=lambda kv: -kv[1]):
-            if count > share * total:
+        for key, count in sorted(state.get("counts", {}).items(), key=lambda kv: -kv[1]):
+            # Most of the run, or, once enough people got a name not theirs, most of those: a
+            # fallback that is a real name reaches exactly the recipients without one.
+            if (total >= least and count > share * total) or (count >= least and count > share * wrong):
                 entry = state["info"][key]
                 yield ctx.template_finding(self, part=entry["part"], text=entry["shown"], name=entry["shown"],
-                                           shown=count, total=total, data=entry["examples"])
+                                           shown=count, total=total, wrong=wrong, data=entry["examples"])
 
 
 def _name_values(message):
@@ -922,11 +964,13 @@ shared_name = SharedName(
         summary="Most recipients of the sample are greeted by the same name, which is not theirs.",
         why="When one name reaches most people (a test value, a fallback that is a real name, a field mapped "
         "from the wrong column), thousands get someone else's name, as when Aviva called its customers "
-        "'Michael'. Needs at least 10 checked recipients (option shared_name_min_recipients) and fires "
-        "above half of them (option shared_name_share).",
+        "'Michael'. Fires when one such name reaches more than half of at least 10 checked recipients, or at "
+        "least 10 recipients who are most of those shown a name not theirs (options shared_name_min_recipients "
+        "and shared_name_share).",
         bad="{{ recipient.attributes.display_name }} holding 'Michael' for 8 of 10 sampled recipients",
         good="{{ recipient.first_name | default('there', true) }}",
-        message="{name!r} is shown as the name of {shown} of {total} sampled recipients whose own names differ",
+        message="{name!r} is shown as the name of {shown} of {total} sampled recipients whose own names differ "
+        "({wrong} were shown a name not theirs)",
         **_COMMON,
     )
 )

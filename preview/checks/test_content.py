@@ -293,7 +293,7 @@ def _document_hits(message, doc, rules: TestRules, ctx) -> list[Hit]:
     """
     layout = doc.layout
     if message.inlined_dynamic:  # values are baked into this layout: nothing in it is shared
-        return [h for kind, index in _attributes(layout) for h in _attribute_hits(message, doc, rules, kind, index)]
+        return [h for kind, index in _attributes(layout) for h in _attribute_hits(message, doc, rules, kind, index, ctx)]
     plans = ctx.cache.setdefault("TST:plans", weakref.WeakKeyDictionary())
     plan = plans.get(layout)
     if plan is None:
@@ -302,10 +302,10 @@ def _document_hits(message, doc, rules: TestRules, ctx) -> list[Hit]:
             if any(type(p) is int for p in _layout_parts(layout, kind, index)):
                 slotted.append((kind, index))
             else:
-                static.extend(_attribute_hits(message, doc, rules, kind, index))
+                static.extend(_attribute_hits(message, doc, rules, kind, index, ctx))
         plan = plans[layout] = (static, slotted)
     static, slotted = plan
-    return [*static, *(h for kind, index in slotted for h in _attribute_hits(message, doc, rules, kind, index))]
+    return [*static, *(h for kind, index in slotted for h in _attribute_hits(message, doc, rules, kind, index, ctx))]
 
 
 def _attributes(layout):
@@ -327,26 +327,26 @@ def _layout_parts(layout, kind: str, index: int):
     return (image.alt if kind == "alt" else image.src) or ()
 
 
-def _attribute_hits(message, doc, rules: TestRules, kind: str, index: int) -> list[Hit]:
+def _attribute_hits(message, doc, rules: TestRules, kind: str, index: int, ctx) -> list[Hit]:
     """The hits of one attribute as this recipient gets it."""
     parts = _layout_parts(doc.layout, kind, index)
     out = []
     if kind == "hidden":
         for m in rules.anywhere.finditer(doc.hidden_text):
-            out.append(Hit(m.rule["check"], "html", "preview text", m.text, template_level=_static(message, parts, m.text)))
+            out.append(Hit(m.rule["check"], "html", "preview text", m.text, template_level=_static(message, parts, m.text, ctx)))
     elif kind == "alt":
         alt = doc.images[index].alt
         if alt:
             for m in rules.anywhere.finditer(alt):
-                out.append(Hit(m.rule["check"], "html", "image alt text", m.text, template_level=_static(message, parts, m.text)))
+                out.append(Hit(m.rule["check"], "html", "image alt text", m.text, template_level=_static(message, parts, m.text, ctx)))
             for regex, entry, where in rules.whole:
                 if "alt" in where and regex.search(alt):
-                    out.append(Hit(entry["check"], "html", "image alt text", alt, template_level=_static(message, parts, alt)))
+                    out.append(Hit(entry["check"], "html", "image alt text", alt, template_level=_static(message, parts, alt, ctx)))
     else:
         url = doc.links[index].href if kind == "href" else doc.images[index].src
         reason = placeholder_host(url, rules) if url else None
         if reason:
-            static = _static(message, parts, _host(url))
+            static = _static(message, parts, _host(url), ctx)
             if kind == "src":
                 where = "image address"
             else:
@@ -362,9 +362,16 @@ def _flat(parts) -> str:
     return "".join(p for p in parts if type(p) is str) if parts else ""
 
 
-def _static(message, parts, needle: str) -> bool:
-    """Whether ``needle`` is template text of a slotted layout value (so the same for everyone)."""
-    if message.inlined_dynamic or not parts:
+def _static(message, parts, needle: str, ctx) -> bool:
+    """Whether ``needle`` is template text of a slotted layout value (so the same for everyone).
+
+    When values are baked into the layout it cannot tell; text the template source itself
+    holds is then taken as the template's.
+    """
+    if message.inlined_dynamic:
+        source = getattr(ctx.campaign, "body", "") or ""
+        return bool(needle) and needle.lower() in source.lower()
+    if not parts:
         return False
     return any(type(p) is str and needle.lower() in unquote(p).lower() for p in parts)
 

@@ -231,7 +231,7 @@ def test_an_empty_greeting_in_the_plain_text_part():
 
 def test_a_blank_string_name_is_also_an_empty_greeting():
     found = only(findings(text_block("Hi {{ recipient.first_name }},"), [recipient("r1", first_name="  ")]), "PZG003")
-    assert len(found) == 1 and "first_name: '  ' (blank)" in found[0].evidence.data
+    assert len(found) == 1 and found[0].evidence.data == ["first_name: '  '"]
 
 
 @pytest.mark.parametrize(
@@ -309,6 +309,19 @@ def test_generic_greetings_and_personalised_ones_are_not_hard_coded(line):
     assert only(findings(text_block(line), [recipient("r1", first_name="Michael")], from_name="Acme Home"), "PZG006") == []
 
 
+def test_a_real_name_as_the_fallback_of_a_name_field_is_reported_with_its_line():
+    body = text_block("Hi {{ recipient.first_name | default('Michael', true) }},")
+    found = only(findings(body, subject="{{ recipient.first_name or \"Sarah\" }}, your picks"), "PZG006")
+    got = {(f.part, f.args["name"], f.evidence.line, f.recipient_id) for f in found}
+    assert got == {("html", "Michael", 5, None), ("subject", "Sarah", 2, None)}  # the file: ---, subject, ---, <mjml>, <mj-text>
+
+
+@pytest.mark.parametrize("fallback", ["there", "Hello", "friend", "Valued Customer", "Acme Home fan"])
+def test_a_generic_fallback_is_fine(fallback):
+    body = text_block(f"Hi {{{{ recipient.first_name | default('{fallback}', true) }}}},")
+    assert only(findings(body, from_name="Acme Home"), "PZG006") == []
+
+
 @pytest.mark.parametrize("slot", ["FNAME", "FIRST_NAME", "first_name", "firstName", "contact.firstname", "First Name", "Customer Name"])
 def test_a_field_name_in_the_greeting_is_reported(slot):
     found = only(findings(text_block(f"Hi {slot},")), "PZG007")
@@ -353,6 +366,16 @@ def test_a_fallback_that_is_a_real_name_is_caught_when_most_lack_names():
     recipients = people(4) + [recipient(f"x{i}", first_name=None) for i in range(8)]
     found = only(findings(body, recipients), "PZG005")
     assert [(f.args["name"], f.args["shown"]) for f in found] == [("Michael", 8)]
+
+
+@pytest.mark.parametrize(("nameless", "fires"), [(10, True), (9, False)])
+def test_a_fallback_name_reaching_everyone_without_a_name_is_reported(nameless, fires):
+    # Only a third of the run lacks a first name, but every one of them is called Michael.
+    body = text_block("Hi {{ recipient.first_name | default('Michael', true) }},")
+    recipients = people(20) + [recipient(f"x{i}", first_name=None) for i in range(nameless)]
+    found = only(findings(body, recipients), "PZG005")
+    assert [(f.args["name"], f.args["shown"], f.args["wrong"]) for f in found] == (
+        [("Michael", nameless, nameless)] if fires else [])
 
 
 def test_shared_name_needs_enough_recipients_and_a_majority():

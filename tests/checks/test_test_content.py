@@ -236,6 +236,13 @@ def test_copy_next_to_a_value_baked_into_the_layout_stays_template_text():
         ("TST002", None, "lorem ipsum dolor sit amet"), ("TST003", "r2", "Jane Doe")}
 
 
+def test_a_placeholder_link_beside_a_baked_in_value_stays_template_level():
+    body = mjml("<mj-text>Hi {{ recipient.first_name }},</mj-text>",
+                '<mj-button href="https://example.com/winter">Shop winter</mj-button>')
+    found = only(findings(body, [recipient("r1", first_name=" Ana"), recipient("r2")]), "TST005")
+    assert [(f.recipient_id, f.evidence.text) for f in found] == [(None, "https://example.com/winter")]
+
+
 def test_template_copy_reaches_the_report_once_however_many_recipients():
     found = findings(text_block("Lorem ipsum"), [recipient(f"r{i}") for i in range(5)])
     assert [(f.code, f.recipient_id) for f in found] == [("TST002", None)]
