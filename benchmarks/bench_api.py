@@ -1,0 +1,262 @@
+"""The pre-send API under load: gunicorn on loopback, driven by 50 concurrent clients from another process.
+
+    python benchmarks/bench_api.py                      # 3,000 validate calls, 20 presend runs
+    python benchmarks/bench_api.py -n 6000 --workers 3 --inline --database postgresql://postgres@127.0.0.1/test
+
+What it does, in one command, cleaning up after itself:
+
+1. makes a temporary SQLite database (or uses ``--database``), migrates it and seeds it: generated
+   recipients (benchmarks/bench_check.py's generator), a real ~30 KB MJML campaign (the largest
+   template of the shared corpus, with sections of the next largest appended and the benchmark's
+   personalization put in), and an API token;
+2. starts ``gunicorn wsgi:app`` on a free 127.0.0.1 port (sync workers, local worker processes
+   for runs);
+3. from a second process, 50 clients (httpx, asyncio) call ``POST /api/v1/validate`` for one
+   recipient each, cycling through the audience, until ``-n`` calls are done or ``--seconds`` pass;
+   ``--inline`` sends the 30 KB campaign file text in every body instead of its id;
+4. fires a burst of presend calls (``--presends``, 50 recipients each, each with its own
+   Idempotency-Key) and waits until every run is done (bounded in time);
+5. prints requests per second, p50/p95/p99 latency, the count of each status code, and whether
+   every presend run reached ``done``. Exit status 1 when any 5xx was seen or a run was lost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH))
+
+import bench_check  # noqa: E402 - the recipient generator and campaign builder of the check benchmark
+
+CORPUS = bench_check.CORPUS
+SECTION = re.compile(r"<mj-section\b.*?</mj-section>", re.DOTALL)
+TARGET_BYTES = 30_000
+
+
+def campaign_text() -> tuple[str, str]:
+    """A real campaign of about 30 KB: the largest corpus template, grown with sections of the next."""
+    if not CORPUS.is_dir():
+        text, _ = bench_check.campaign_source(bench_check.BUNDLED.name)
+        return "newsletter.mjml", text
+    files = sorted(CORPUS.glob("*.mjml"), key=lambda p: p.stat().st_size, reverse=True)
+    text, _ = bench_check.campaign_source(files[0].name)
+    extra = SECTION.findall(files[1].read_text(encoding="utf-8"))
+    while len(text.encode()) < TARGET_BYTES and extra:
+        section = extra.pop(0)
+        end = text.rindex("</mj-body>")
+        text = text[:end] + section + "\n" + text[end:]
+    return f"{files[0].stem}-plus.mjml", text
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def seed(url: str, recipients: int) -> tuple[str, str, int]:
+    """Migrate and fill the database; returns (token, campaign slug, campaign bytes)."""
+    from preview.store import access, migrate, queries
+    from preview.store.campaigns import save_version
+    from preview.store.db import make_engine, session_factory
+    from preview.store.importer import import_records
+
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    name, text = campaign_text()
+    with session_factory(engine).begin() as session:
+        workspace = queries.ensure_workspace(session, "bench")
+        import_records(session, bench_check.recipients(recipients), workspace, replace=True)
+        version, _ = save_version(session, text, name, workspace, slug="bench")
+        token, _ = access.issue_token(session, "bench", workspace, scopes=("validate", "verdict", "presend", "runs:read"))
+    engine.dispose()
+    return token, "bench", len(text.encode())
+
+
+def start_server(url: str, port: int, workers: int, log: Path) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "PREVIEW_DATABASE_URL": url,
+        "PREVIEW_API_RATE_LIMIT": "",
+        "PREVIEW_BROKER_URL": "",
+        "PREVIEW_WORKERS": "1",
+        "PREVIEW_WEBHOOK_SECRET": "bench-secret",
+        "PREVIEW_API_MAX_BODY": str(4 * 1024 * 1024),
+    }
+    env.pop("DATABASE_URL", None)
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    command = [str(gunicorn), "--chdir", str(ROOT), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--backlog", "256", "--timeout", "120", "--graceful-timeout", "30", "wsgi:app"]
+    return subprocess.Popen(command, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def wait_ready(base: str, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("gunicorn exited; see its log")
+        try:
+            if httpx.get(f"{base}/api/v1/openapi.json", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"the server did not answer in {timeout} s")
+
+
+async def _drive(base: str, token: str, bodies: list[bytes], total: int, seconds: float, concurrency: int) -> list[tuple[int, float]]:
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    results: list[tuple[int, float]] = []
+    counter = iter(range(total))
+    deadline = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=60) as client:
+
+        async def worker():
+            for i in counter:
+                if time.perf_counter() > deadline:
+                    return
+                started = time.perf_counter()
+                try:
+                    response = await client.post("/api/v1/validate", content=bodies[i % len(bodies)])
+                    status = response.status_code
+                except httpx.HTTPError:
+                    status = 0  # no answer at all: counted, never hidden
+                results.append((status, time.perf_counter() - started))
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return results
+
+
+def load_process(base, token, bodies, total, seconds, concurrency, queue) -> None:
+    """The client side, in its own process: ``queue`` gets (results, wall seconds)."""
+    started = time.perf_counter()
+    results = asyncio.run(_drive(base, token, bodies, total, seconds, concurrency))
+    queue.put((results, time.perf_counter() - started))
+
+
+def request_bodies(slug: str, source: str | None, filename: str, recipients: int) -> list[bytes]:
+    import json
+
+    out = []
+    for i in range(min(recipients, 500)):
+        campaign = {"source": source, "filename": filename} if source else {"id": slug}
+        out.append(json.dumps({"campaign": campaign, "recipient_id": f"r{i}"}).encode())
+    return out
+
+
+def presend_burst(base: str, token: str, slug: str, count: int, timeout: float) -> tuple[Counter, int, int, float]:
+    """``count`` presend calls at once, then wait for every run; (statuses, runs done, runs, seconds)."""
+    headers = {"Authorization": f"Bearer {token}"}
+
+    async def fire():
+        async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60) as client:
+            calls = [
+                client.post(f"/api/v1/campaigns/{slug}/presend", json={"sample": {"size": 50, "seed": i}}, headers={"Idempotency-Key": f"bench-{i}"})
+                for i in range(count)
+            ]
+            return await asyncio.gather(*calls, return_exceptions=True)
+
+    started = time.perf_counter()
+    answers = asyncio.run(fire())
+    statuses = Counter(a.status_code if isinstance(a, httpx.Response) else 0 for a in answers)
+    run_ids = [a.json()["run"]["id"] for a in answers if isinstance(a, httpx.Response) and a.status_code in (200, 202)]
+    pending = set(run_ids)
+    done = 0
+    deadline = time.monotonic() + timeout
+    with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
+        while pending and time.monotonic() < deadline:
+            for run_id in list(pending):
+                status = client.get(f"/api/v1/runs/{run_id}").json()["run"]["status"]
+                if status == "done":
+                    done += 1
+                    pending.discard(run_id)
+                elif status == "failed":
+                    pending.discard(run_id)
+            time.sleep(0.2)
+    return statuses, done, len(run_ids), time.perf_counter() - started
+
+
+def percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else (values[0] if values else 0.0)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-n", "--requests", type=int, default=3000, help="validate calls in all (default 3000)")
+    parser.add_argument("--seconds", type=float, default=90, help="stop the validate load after this long (default 90)")
+    parser.add_argument("-c", "--concurrency", type=int, default=50, help="concurrent clients (default 50)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2, one per core here)")
+    parser.add_argument("--recipients", type=int, default=2000, help="recipients seeded (default 2000)")
+    parser.add_argument("--presends", type=int, default=20, help="presend calls in the burst (default 20)")
+    parser.add_argument("--inline", action="store_true", help="send the campaign file text in every validate body instead of its id")
+    parser.add_argument("--database", help="database URL to use instead of a temporary SQLite file (it is migrated and seeded)")
+    args = parser.parse_args(argv)
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-api-"))
+    url = args.database or f"sqlite:///{folder / 'bench.sqlite'}"
+    token, slug, size = seed(url, args.recipients)
+    filename, source = campaign_text()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = folder / "gunicorn.log"
+    server = start_server(url, port, args.workers, log)
+    failed = False
+    try:
+        wait_ready(base, server)
+        bodies = request_bodies(slug, source if args.inline else None, filename, args.recipients)
+        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"}, timeout=60) as warm:
+            for body in bodies[: args.workers * 4]:  # every worker compiles the campaign once
+                warm.post("/api/v1/validate", content=body)
+        queue = multiprocessing.get_context("spawn").Queue()
+        client = multiprocessing.get_context("spawn").Process(target=load_process, args=(base, token, bodies, args.requests, args.seconds, args.concurrency, queue))
+        client.start()
+        results, wall = queue.get(timeout=args.seconds + 120)
+        client.join()
+        latencies = sorted(t for _, t in results)
+        statuses = Counter(s for s, _ in results)
+        print(f"campaign: {filename}, {size:,} bytes; {args.recipients:,} recipients; gunicorn -w {args.workers} on 127.0.0.1; {args.concurrency} clients")
+        print(f"validate ({'file text in the body' if args.inline else 'saved campaign by id'}), one recipient per call:")
+        print(f"  {len(results):,} requests in {wall:.1f} s = {len(results) / wall:,.0f} requests/s")
+        print(f"  latency p50 {percentile(latencies, 50) * 1000:.1f} ms, p95 {percentile(latencies, 95) * 1000:.1f} ms, p99 {percentile(latencies, 99) * 1000:.1f} ms, max {latencies[-1] * 1000:.1f} ms")
+        print(f"  status codes: {dict(sorted(statuses.items()))}")
+        p_statuses, done, runs, took = presend_burst(base, token, slug, args.presends, timeout=300)
+        print(f"presend burst: {args.presends} calls -> status codes {dict(sorted(p_statuses.items()))}; {done}/{runs} runs done in {took:.1f} s")
+        five_xx = sum(n for s, n in (statuses + p_statuses).items() if s >= 500 or s == 0)
+        lost = runs - done
+        print(f"5xx or no answer: {five_xx}; runs not done: {lost}")
+        failed = bool(five_xx or lost or runs < args.presends)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        if failed:
+            print(f"gunicorn log kept: {log}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
