@@ -159,7 +159,7 @@ _piece = st.one_of(
 )
 
 
-@settings(max_examples=120, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     index=st.integers(min_value=0, max_value=24),
     variant=st.sampled_from([personalize_verbatim, personalize_everywhere]),
