@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
+
+import sqlalchemy as sa
 
 from preview.api.errors import ApiError
 from preview.api.prepared import PreparedCampaign
@@ -16,22 +19,58 @@ from preview.contract.campaigns import parse_campaign
 from preview.contract.errors import InputError
 from preview.contract.recipients import validate_recipient
 from preview.extension import db
-from preview.store import campaigns, queries
-from preview.store.models import CampaignVersion, Workspace
+from preview.store import campaigns
+from preview.store.models import Campaign, CampaignVersion, Recipient, Workspace
+
+
+@dataclass(frozen=True)
+class VersionRef:
+    """Which saved version a request means, without its (large) source text."""
+
+    id: int
+    number: int
+
+
+# Built once, run on every validate and verdict call: the newest (or a given) version's id and
+# number, never its source, which is only read when the version is not compiled yet.
+_VERSION_QUERY = (
+    sa.select(CampaignVersion.id, CampaignVersion.number)
+    .join(Campaign, Campaign.id == CampaignVersion.campaign_id)
+    .where(Campaign.workspace_id == sa.bindparam("workspace_id"), Campaign.slug == sa.bindparam("slug"))
+    .order_by(CampaignVersion.number.desc())
+    .limit(1)
+)
+_NUMBERED = _VERSION_QUERY.where(CampaignVersion.number == sa.bindparam("number"))
+_RECORD_QUERY = sa.select(Recipient.record).where(Recipient.workspace_id == sa.bindparam("workspace_id"), Recipient.external_id == sa.bindparam("external_id"))
+
+
+def version_ref(workspace: Workspace, slug: str, number: int | None = None, *, field: str = "campaign.id") -> VersionRef:
+    """The id and number of version ``number`` (None: the latest) of campaign ``slug`` of ``workspace``."""
+    params = {"workspace_id": workspace.id, "slug": slug}
+    if number is not None:
+        params["number"] = number
+    row = db().execute(_NUMBERED if number is not None else _VERSION_QUERY, params).first()
+    if row is None:
+        raise _no_campaign(slug, number, field)
+    return VersionRef(row.id, row.number)
+
+
+def _no_campaign(slug: str, number: int | None, field: str) -> ApiError:
+    which = f"version {number} of campaign {slug!r}" if number else f"campaign {slug!r}"
+    return ApiError("campaign_not_found", f"No {which} in this workspace; save it with the web UI first, or send the file text as campaign.source.", field=field)
 
 
 def stored_version(workspace: Workspace, slug: str, number: int | None = None, *, field: str = "campaign.id") -> CampaignVersion:
     """Version ``number`` (None: the latest) of campaign ``slug`` of ``workspace``."""
     version = campaigns.get_version(db(), workspace, slug, number)
     if version is None:
-        which = f"version {number} of campaign {slug!r}" if number else f"campaign {slug!r}"
-        raise ApiError("campaign_not_found", f"No {which} in this workspace; save it with the web UI first, or send the file text as campaign.source.", field=field)
+        raise _no_campaign(slug, number, field)
     return version
 
 
 def stored_record(workspace: Workspace, recipient_id: str, *, field: str = "recipient_id") -> dict:
     """The record of recipient ``recipient_id`` of ``workspace``."""
-    record = queries.get_records(db(), workspace, [recipient_id]).get(recipient_id)
+    record = db().scalar(_RECORD_QUERY, {"workspace_id": workspace.id, "external_id": recipient_id})
     if record is None:
         raise ApiError("recipient_not_found", f"No recipient {recipient_id!r} in this workspace; import it first, or send the whole record as 'recipient'.", field=field)
     return record
@@ -46,9 +85,14 @@ def inline_record(value, path: str = "recipient") -> dict:
         raise ApiError("invalid_recipient", f"The recipient record is not valid: {exc.message}.", field=where) from None
 
 
-def for_version(version: CampaignVersion, checks: dict, send_date: dt.date | None) -> PreparedCampaign:
-    """The compiled campaign of a stored version (compiled once per process)."""
-    return api().prepared.get(("version", version.id), lambda: campaigns.parse_version(version), checks, send_date)
+def for_version(version: CampaignVersion | VersionRef, checks: dict, send_date: dt.date | None) -> PreparedCampaign:
+    """The compiled campaign of a stored version (compiled once per process; its text read then)."""
+
+    def load():
+        full = version if isinstance(version, CampaignVersion) else db().get(CampaignVersion, version.id)
+        return campaigns.parse_version(full)
+
+    return api().prepared.get(("version", version.id), load, checks, send_date)
 
 
 def for_source(workspace: Workspace, source: str, filename: str, checks: dict, send_date: dt.date | None) -> PreparedCampaign:

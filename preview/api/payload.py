@@ -126,6 +126,8 @@ def positive_int(value, path: str, *, maximum: int | None = MAX_ID) -> int | Non
 
 def known_checks(overrides: dict, registry, path: str = "checks") -> dict:
     """``overrides`` if every key names a check code, check name or family of ``registry``."""
+    if not overrides:
+        return overrides
     names = {n for c in registry.all for n in (c.spec.code, c.spec.name, c.spec.family)}
     for key in (*overrides.get("severity", {}), *overrides.get("disable", [])):
         if key not in names:

@@ -22,7 +22,7 @@ from preview.api.lookups import (
     for_version,
     inline_record,
     stored_record,
-    stored_version,
+    version_ref,
 )
 from preview.api.payload import (
     checks_overrides,
@@ -82,7 +82,7 @@ def campaign_of(body: dict, workspace, checks: dict, send_date, rendered: dict |
     if spec.get("id") is not None:
         slug = text(spec["id"], "campaign.id", max_length=100)
         number = positive_int(spec.get("version"), "campaign.version")
-        return for_version(stored_version(workspace, slug, number), checks, send_date)
+        return for_version(version_ref(workspace, slug, number), checks, send_date)
     raise ApiError("invalid_request", "Name the campaign: 'campaign.source' (the file text) or 'campaign.id' (a saved campaign).", field="campaign")
 
 

@@ -23,7 +23,7 @@ from flask import Response, request
 import preview
 from preview.api import bp
 from preview.api.auth import caller, requires
-from preview.api.lookups import for_version, stored_record, stored_version
+from preview.api.lookups import for_version, stored_record, version_ref
 from preview.api.payload import date, positive_int, text
 from preview.api.state import api
 from preview.report import Report
@@ -65,7 +65,7 @@ def verdict():
     recipient_id = text(request.args.get("recipient"), "recipient", max_length=200)
     number = positive_int(request.args.get("version"), "version")
     send_date = date(request.args.get("send_date"), "send_date")
-    version = stored_version(workspace, slug, number, field="campaign")
+    version = version_ref(workspace, slug, number, field="campaign")
     record = stored_record(workspace, recipient_id, field="recipient")
     state = api()
     key = cache_key(workspace.id, version.id, record, send_date, repr(state.prepared.check_settings))
