@@ -473,6 +473,9 @@ def static_finding(ctx, spec_check, message, part: str, start: int | None, end: 
     """
     store = ctx.cache.setdefault("PZG:static", {})
     key = (spec_check.spec.code, part, text, tuple(sorted(args.items())))
+    placed = store.get((key, start, end))  # the values before it have lengths that recur
+    if placed is not None:
+        return placed
     finding = store.get(key)
     if finding is None:
         finding = ctx.finding(spec_check, message, None, part=part, start=start, end=end, text=text,
@@ -481,6 +484,8 @@ def static_finding(ctx, spec_check, message, part: str, start: int | None, end: 
             store[key] = finding
     if (finding.evidence.start, finding.evidence.end) != (start, end):
         finding = replace(finding, evidence=replace(finding.evidence, start=start, end=end))
+    if len(store) < _STATIC_FINDINGS:
+        store[key, start, end] = finding
     return finding
 
 

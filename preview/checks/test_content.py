@@ -250,7 +250,19 @@ def _body_plan(layout, rules: TestRules):
         if SLOT_MARK in m.text or skeleton[m.start - 1 : m.start] == SLOT_MARK or skeleton[m.end : m.end + 1] == SLOT_MARK:
             continue
         static.append((m.start, m.end, skeleton.count(SLOT_MARK, 0, m.start), m.rule))
-    return tuple(p for p in layout.text if type(p) is not str), static
+    # Merge them here as _without_overlaps would, so a paragraph of filler costs one hit per
+    # recipient rather than one per phrase.
+    merged: list[tuple] = []
+    for a, b, n, rule in sorted(static, key=lambda h: (h[3]["check"], h[0])):
+        if merged:
+            pa, pb, pn, prule = merged[-1]
+            gap = skeleton[pb:a] if a > pb else ""
+            near = len(gap) <= 2 or rule["check"] == "filler-text"
+            if prule["check"] == rule["check"] and pn == n and near and "\n" not in gap and SLOT_MARK not in gap:
+                merged[-1] = (pa, max(pb, b), pn, prule)
+                continue
+        merged.append((a, b, n, rule))
+    return tuple(p for p in layout.text if type(p) is not str), sorted(merged, key=lambda h: h[0])
 
 
 def _windows(spans, length: int) -> list[tuple[int, int]]:
