@@ -80,6 +80,33 @@ def test_loop_over_filtered_events_names_the_event_of_that_iteration():
     assert not any(line.startswith("life_events[0]") for line in data)
 
 
+def test_items_collected_in_a_namespace_name_only_themselves():
+    """The shape of templates/winter-collection.mjml: picks gathered by a filtered loop."""
+    body = mjml(
+        "{% set chosen = namespace(picks=[]) %}",
+        "{% for item in recipient.recommendations if item.reason.type == 'bestseller' %}"
+        "{% set chosen.picks = chosen.picks + [item] %}{% endfor %}",
+        "{% set picks = chosen.picks %}",
+        "{% if picks %}<mj-text>Popular picks</mj-text>",
+        "{% for item in picks %}<mj-text>{{ item.name }}</mj-text>{% endfor %}{% endif %}",
+        "<mj-text>Our stores are open late</mj-text>",
+    )
+    recs = [
+        {"sku": "A", "name": "Lamp", "reason": {"type": "bestseller"}},
+        {"sku": "B", "name": "Rug", "reason": {"type": "view"}},
+        {"sku": "C", "name": "Vase", "reason": {"type": "bestseller"}},
+    ]
+    rec = recipient(recommendations=recs)
+    message = render(body, rec)
+    assert data_for(message, rec, "html", "Vase") == ["recommendations[2]: Vase (sku C), reason: bestseller"]
+    assert data_for(message, rec, "html", "Popular picks") == [
+        "recommendations[0]: Lamp (sku A), reason: bestseller",
+        "recommendations[2]: Vase (sku C), reason: bestseller",
+    ]
+    # The filter's look at the rug explains nothing that follows the loops.
+    assert data_for(message, rec, "html", "Our stores are open late") == []
+
+
 def test_fields_of_enclosing_if_and_for_count():
     body = mjml(
         "{% if recipient.attributes.vip %}",

@@ -83,7 +83,7 @@ class _Rewriter:
         return [
             _stmt("_cp_enter", args, lineno),
             *self.visit_list(body),
-            _stmt("_cp_exit", [], lineno),
+            _stmt("_cp_exit", [_const(bid, lineno)], lineno),
         ]
 
     def cond(self, bid: int, index: int, test, lineno: int):
@@ -91,7 +91,11 @@ class _Rewriter:
         return _call("_cp_cond", [_const(bid, lineno), _const(index, lineno), mark, self.visit(test)], lineno)
 
     def visit_list(self, items: list) -> list:
-        return [self.visit(item) for item in items]
+        out = []
+        for item in items:
+            visited = self.visit(item)
+            out.extend(visited) if isinstance(visited, list) else out.append(visited)
+        return out
 
     def visit(self, node):
         if isinstance(node, nodes.If):
@@ -131,7 +135,10 @@ class _Rewriter:
             if isinstance(value, nodes.Node):
                 setattr(node, field, self.visit(value))
             elif isinstance(value, list):
-                setattr(node, field, [self.visit(v) if isinstance(v, nodes.Node) else v for v in value])
+                if all(isinstance(v, nodes.Node) for v in value):
+                    setattr(node, field, self.visit_list(value))  # a loop becomes loop + _cp_done
+                else:
+                    setattr(node, field, [self.visit(v) if isinstance(v, nodes.Node) else v for v in value])
         return node
 
     def wrap_assign(self, names: tuple, value, lineno: int):
@@ -157,7 +164,7 @@ class _Rewriter:
             node.test = self.visit(node.test)
         node.body = self.arm(bid, "loop", node.body, line, _store_names(node.target))
         node.else_ = self.arm(bid, "empty", node.else_, line)
-        return node
+        return [node, _stmt("_cp_done", [_const(bid, line)], line)]
 
 
 def instrument(template: nodes.Template, source: str) -> list[Branch]:

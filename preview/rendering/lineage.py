@@ -62,6 +62,9 @@ class Tracker:
         "deadline",
         "max_size",
         "printed",
+        "consumed",
+        "loop_marks",
+        "saved",
     )
 
     def __init__(self, time_limit: float, max_size: int = 2_000_000):
@@ -77,6 +80,9 @@ class Tracker:
         self.deadline = time.perf_counter() + time_limit
         self.max_size = max_size
         self.printed = 0  # characters printed by {{ }} so far, captured output included
+        self.consumed = 0  # reads handed to output chunks so far: reads[0] is read number `consumed`
+        self.loop_marks: dict[int, int] = {}  # loop -> read number where its next pass's filter reads start
+        self.saved: list[tuple] = []  # the scope before each arm entered, restored on exit
 
     def activate(self):
         """Make this the current tracker; returns the token for :meth:`deactivate`."""
@@ -91,6 +97,7 @@ class Tracker:
         if not self.reads:
             return ()
         out = tuple(dict.fromkeys(self.reads))
+        self.consumed += len(self.reads)
         self.reads.clear()
         return out
 
@@ -129,11 +136,12 @@ def element_paths(value) -> list[str]:
     return []
 
 
-def focus(reads: list[str], elements: list[str]) -> list[str]:
+def focus(reads: list[str], elements: list[str], add: bool = True) -> list[str]:
     """``reads`` without the list elements that did not make it into ``elements``.
 
     ``selectattr('type', 'equalto', 'wedding')`` reads the type of every event; only the events
-    it returned explain the output, so the others are dropped and the chosen ones added.
+    it returned explain the output, so the others are dropped (and, with ``add``, the chosen
+    ones added).
     """
     if not elements:
         return reads
@@ -147,7 +155,8 @@ def focus(reads: list[str], elements: list[str]) -> list[str]:
                 break
         else:
             out.append(path)
-    out.extend(e for e in elements if e not in out)
+    if add:
+        out.extend(e for e in elements if e not in out)
     return out
 
 
@@ -169,6 +178,7 @@ def hook_iter(_context, branch: int, mark: int, value):
     items = list(value)  # iterate now so the loop's reads belong to the loop, not its output
     if t is not None:
         t.chains[branch] = t._cut(mark)
+        t.loop_marks[branch] = t.consumed + len(t.reads)
         # Items a template built (|batch with a fill value) could print as gigabytes.
         limits.check_weight(items, t.max_size, "a loop's items")
     return items
@@ -181,19 +191,40 @@ def hook_enter(_context, branch: int, arm: str, targets=None) -> None:
         return
     t.hits.add((branch, arm))
     frame = t.chains.get(branch, ())
+    scope = t.scope
+    t.saved.append(scope)
     if targets is not None:
-        # A loop pass: reads since the last pass belong to the loop's own ``if`` filter. Both
-        # are narrowed to this pass's item, so an event's sentence names that event alone.
-        frame = focus([*frame, *t.reads], element_paths(targets))
-        t.reads.clear()
-    t.scope = (*t.scope, tuple(dict.fromkeys(frame)))
+        # A loop pass. Reads since the previous pass are the loop's own ``if`` filter at work;
+        # with the loop's iterable they are narrowed to this pass's item, and so are the
+        # conditions around the loop: the sentence of one event names that event alone.
+        elements = element_paths(targets)
+        mark = t.loop_marks.get(branch)
+        start = 0 if mark is None else max(0, mark - t.consumed)
+        frame = focus([*frame, *t.reads[start:]], elements)
+        del t.reads[start:]
+        if elements and scope:
+            scope = tuple(tuple(focus(list(f), elements, add=False)) for f in scope)
+    t.scope = (*scope, tuple(dict.fromkeys(frame)))
     t.tick()
 
 
-def hook_exit(_context, _=None) -> None:
+def hook_exit(_context, branch: int | None = None) -> None:
     t = _current.get()
-    if t is not None and t.scope:
-        t.scope = t.scope[:-1]
+    if t is None:
+        return
+    t.scope = t.saved.pop() if t.saved else t.scope[:-1]
+    if branch in t.loop_marks:
+        t.loop_marks[branch] = t.consumed + len(t.reads)
+
+
+def hook_done(_context, branch: int) -> None:
+    """After a loop: the reads of its filter on items after the last pass explain nothing."""
+    t = _current.get()
+    if t is None:
+        return
+    mark = t.loop_marks.pop(branch, None)
+    if mark is not None:
+        del t.reads[max(0, mark - t.consumed) :]
 
 
 def hook_inline(_context, branch: int, value):
@@ -244,6 +275,7 @@ HOOKS = {
     "_cp_iter": hook_iter,
     "_cp_enter": hook_enter,
     "_cp_exit": hook_exit,
+    "_cp_done": hook_done,
     "_cp_inline": hook_inline,
     "_cp_assign": hook_assign,
     "_cp_assign_begin": hook_assign_begin,

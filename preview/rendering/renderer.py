@@ -177,11 +177,13 @@ class CampaignRenderer:
                 if dynamic:
                     tracker.dynamic = False
                 if not piece:
+                    tracker.consumed += len(reads)
                     reads.clear()
                     continue
                 end = pos + len(piece)
                 if reads:
                     taken = tuple(dict.fromkeys(reads))
+                    tracker.consumed += len(reads)
                     reads.clear()
                 else:
                     taken = ()
