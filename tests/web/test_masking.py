@@ -139,3 +139,18 @@ def test_finding_evidence_and_lineage_are_masked(app, demo, as_user):
         assert not _shows(html, first)
         checked += 1
     assert checked
+
+
+def test_a_reviewer_reveals_from_the_grid_and_only_that_card_changes(app, demo, as_user):
+    run_id = _greeting_run(app)
+    row, other = _named_rows(app, run_id)[:2]
+    client = as_user("rita")
+    grid = f"/runs/{run_id}"
+    html = client.get(grid).get_data(as_text=True)
+    assert html.count(">reveal</button>") == 10  # one per card, for reviewers
+    assert ">reveal</button>" not in as_user("vic").get(grid).get_data(as_text=True)
+    response = post(client, f"/recipients/{row.external_id}/reveal", {"next": f"{grid}#r-{row.id}"}, page=grid)
+    assert response.headers["Location"].endswith(f"{grid}#r-{row.id}")
+    html = client.get(grid).get_data(as_text=True)
+    assert row.record["email"] in html and other.record["email"] not in html
+    assert html.count(">mask</button>") == 1
