@@ -22,9 +22,14 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 DEMO_SIZE = 150
 
-if not CHROMIUM.exists():
-    pytest.skip(f"{CHROMIUM} is not installed (Debian package `chromium`; .ci/run installs it)", allow_module_level=True)
-sync_playwright = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed (pip install -e '.[dev]')").sync_playwright
+NO_CHROMIUM = f"{CHROMIUM} is not installed (Debian package `chromium`; .ci/run installs it)"
+
+
+def require_browser():
+    """Skip, saying why, when Chromium or the playwright package is missing; else sync_playwright."""
+    if not CHROMIUM.exists():
+        pytest.skip(NO_CHROMIUM)
+    return pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed (pip install -e '.[dev]')").sync_playwright
 
 
 def _free_port() -> int:
@@ -50,6 +55,7 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: floa
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     """The base URL of a running `preview serve` with the demo data and the demo logins."""
+    require_browser()  # no server to start when there is no browser to drive it
     folder = tmp_path_factory.mktemp("browser")
     env = {
         **os.environ,
@@ -83,6 +89,7 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser():
+    sync_playwright = require_browser()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser

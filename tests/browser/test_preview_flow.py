@@ -1,11 +1,19 @@
 """The marketer's and the reviewer's path through the UI in a real browser: log in, open a demo
 campaign, start a run, see the grid, click a finding (it is marked inside the email), resolve the
-blocking findings, approve. The screenshot in the README is taken here."""
+blocking findings, approve. The screenshot in the README is taken here: it is written to
+docs/screenshot-preview.png when PREVIEW_UPDATE_SCREENSHOT=1, so a plain test run leaves the
+working tree as it was."""
 
+import os
 import re
+import shutil
 from pathlib import Path
 
-from tests.browser.conftest import sign_in
+import pytest
+
+from tests.browser.conftest import CHROMIUM, NO_CHROMIUM, sign_in
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT = ROOT / "docs" / "screenshot-preview.png"
@@ -22,7 +30,7 @@ def _start_run(page, base, slug, size):
     return int(page.url.rsplit("/", 1)[-1])
 
 
-def test_log_in_run_click_a_finding_and_approve(server, page):
+def test_log_in_run_click_a_finding_and_approve(server, page, tmp_path):
     sign_in(page, server, "demo", "demo")
     page.click("text=Newlywed picks")
     page.wait_for_url(f"{server}/campaigns/wedding-congratulations")
@@ -60,8 +68,12 @@ def test_log_in_run_click_a_finding_and_approve(server, page):
     top = card.evaluate("(el) => el.getBoundingClientRect().top + window.scrollY")
     page.evaluate("(y) => window.scrollTo(0, y)", max(0, top - 780))  # the card, under the run's summary when it fits
     page.wait_for_timeout(500)  # let the email's layout settle for the picture
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT))
+    shot = tmp_path / SCREENSHOT.name
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 50_000  # a real picture of the page, not a blank one
+    if os.environ.get("PREVIEW_UPDATE_SCREENSHOT") == "1":
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        shutil.copyfile(shot, SCREENSHOT)
 
     # Resolve every blocking finding, then approve with a comment.
     while True:
