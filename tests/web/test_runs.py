@@ -213,3 +213,18 @@ def test_runs_of_another_workspace_do_not_exist_here(app, demo, as_user):
     assert client.get(f"/compare?a={row.id}&b={row.id}").status_code == 404
     with app.extensions["preview"].sessions() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(Workspace)) == 2
+
+
+def test_what_fired_lists_each_check_with_its_count_and_filters_by_it(app, demo, as_user):
+    run_id = start_run(app, "wedding-congratulations", 40)
+    client = as_user("vic")
+    html = client.get(f"/runs/{run_id}").get_data(as_text=True)
+    findings = _findings(app, run_id)
+    counts = {}
+    for f in findings:
+        counts[f.code] = counts.get(f.code, 0) + 1
+    for code, n in counts.items():
+        assert re.search(rf'href="/runs/{run_id}\?code={code}&amp;view=desktop"[^>]*><b>{code}</b> [^<]* · {n}</a>', html), code
+    code = max(counts, key=counts.get)
+    expected = {f.run_recipient_id for f in findings if f.code == code and f.run_recipient_id}
+    assert set(_all_cards(client, f"/runs/{run_id}?code={code}")) == expected
