@@ -150,33 +150,39 @@ def user_password_cmd(username, password_stdin):
 def with_demo_logins(demo_cmd: click.Command) -> click.Command:
     """``preview demo`` that also creates the documented demo logins (README).
 
-    They are made only when the demo really loaded (not "already has recipients; nothing to do")
-    and the database has no user yet, so a real deployment never gets them.
+    They are made only in a database without any user, and with ``--if-empty`` only when the demo
+    loads now or the recipients already there are the demo's (its campaigns were saved by
+    "demo"), so a real deployment never gets them.
     """
 
     @click.pass_context
     def callback(ctx, **kwargs):
-        from preview.store.commands import _engine
-        from preview.store.db import session_factory
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from preview.store.db import engine_from_settings, session_factory
         from preview.store.queries import has_recipients
-
-        skipped = False
-        if kwargs.get("if_empty"):
-            from preview.store import migrate
-
-            engine = _engine()
-            migrate.upgrade(engine)
-            with session_factory(engine)() as session:
-                skipped = has_recipients(session)
-        ctx.invoke(demo_cmd, **kwargs)
-        if skipped:
-            return
         from preview.web.accounts import ensure_demo_logins
 
-        with session_factory(_engine()).begin() as session:
+        sessions = session_factory(engine_from_settings())
+        try:
+            with sessions() as session:
+                had_recipients = has_recipients(session)
+        except SQLAlchemyError:  # no schema yet (the demo makes it) or no database: demo says which
+            had_recipients = False
+        ctx.invoke(demo_cmd, **kwargs)
+        with sessions.begin() as session:
+            if kwargs.get("if_empty") and had_recipients and not _holds_the_demo(session):
+                return
             made = ensure_demo_logins(session)
         if made:
             logins = ", ".join(f"{u}/{p} ({r})" for u, p, r in made)
             click.echo(f"demo logins: {logins}")
 
     return click.Command(demo_cmd.name, callback=callback, params=demo_cmd.params, help=demo_cmd.help, short_help=demo_cmd.short_help)
+
+
+def _holds_the_demo(session) -> bool:
+    """Whether the database was loaded by ``preview demo`` (its campaigns are saved by "demo")."""
+    from preview.store.models import CampaignVersion
+
+    return session.scalar(sa.select(CampaignVersion.id).where(CampaignVersion.author == "demo").limit(1)) is not None

@@ -90,3 +90,25 @@ def test_demo_never_adds_logins_where_users_exist(empty_db_url):
 def test_serve_refuses_a_database_without_the_schema(empty_db_url):
     result = _run(empty_db_url, "serve", "--port", "5999")
     assert result.exit_code == 2 and "preview db upgrade" in result.stderr
+
+
+@pytest.mark.skipif(not DEMO_GENERATOR.is_file(), reason="fixtures/demo_audience.py is not there")
+def test_an_older_demo_database_without_users_gets_the_logins(empty_db_url):
+    _run(empty_db_url, "demo", "--size", "5")
+    engine = make_engine(empty_db_url)
+    with engine.begin() as connection:
+        connection.execute(sa.delete(User))  # as a demo database made before there were logins
+    engine.dispose()
+    result = _run(empty_db_url, "demo", "--if-empty")
+    assert "nothing to do" in result.output and "demo logins: demo/demo" in result.output
+
+
+def test_demo_if_empty_leaves_a_real_audience_without_logins(empty_db_url, tmp_path):
+    _run(empty_db_url, "db", "upgrade")
+    path = tmp_path / "people.jsonl"
+    path.write_text('{"id": "a", "email": "a@x.org"}\n')
+    assert _run(empty_db_url, "import", str(path)).exit_code == 0
+    result = _run(empty_db_url, "demo", "--if-empty")
+    assert "nothing to do" in result.output and "demo logins" not in result.output
+    users, _ = _users(empty_db_url)
+    assert users == {}
