@@ -12,13 +12,17 @@ Decisions:
 * Only ``declared`` and ``observed`` events make a claim true. ``inferred``, ``third_party`` and
   ``test`` events, cancelled or lost ones, and a pregnancy six weeks past its due date with no
   birth (``facts.reversal``) do not: the claim blocks.
+* Past-tense claims (``happened: true`` in the rule: "you tied the knot", "now that you're
+  married") need an event that has happened: an engagement, or a wedding expected next May, does
+  not make them true.
 * A true event whose date is past its window (a wedding more than a year ago is not "your big
   day") warns instead. A future date is always current; an undated declared event cannot be
   shown stale.
 * Registries: the record has no "own registry" field, and ``orders[].registry_id`` means the
   recipient bought *from someone else's* registry. "Your baby registry" is true only when a
   declared/observed pregnancy, birth or adoption (or a wedding, for a wedding registry) is on
-  record, or a declared custom field named in the rule (``baby_registry_id`` ...) is set. Orders
+  record, or a declared custom field named in the rule (``baby_registry_id`` ...) is set and no
+  reversal of the event is on record (a registry outlives a lost pregnancy in the data). Orders
   from other people's registries are listed in the evidence, because they are usually why the
   recipient was picked (Amazon, 2017).
 * Birthdays: a known ``birth_date`` makes "happy birthday" true within a month of the birthday.
@@ -69,6 +73,7 @@ def judge(ctx, recipient: dict, rule: dict) -> Verdict:
     if rule.get("birth_date") and facts.to_date(recipient.get("birth_date")):
         candidates.append(facts.Event(index=-1, type="birthday", source="declared", date=facts.to_date(recipient["birth_date"])))
     current, stale, rejected = [], [], []
+    reversed_on_record = False
     for ev in candidates:
         if not ev.trusted:
             rejected.append((ev, "only test data" if ev.source == "test" else f"only {ev.source.replace('_', '-')}"))
@@ -76,9 +81,15 @@ def judge(ctx, recipient: dict, rule: dict) -> Verdict:
         why = facts.reversal(ev, recipient, on)
         if why:
             rejected.append((ev, why))
+            reversed_on_record = True
+            continue
+        if rule.get("happened") and not _has_happened(ev, on):
+            rejected.append((ev, f"still to come ({ev.status}" + (f", {ev.date.isoformat()})" if ev.date else ")")))
             continue
         (current if facts.is_current(ev, on, **_window(ctx, rule, ev.type)) else stale).append(ev)
-    declared_fields = [a for a in rule.get("attributes") or () if facts.declared_attribute(recipient, a)]
+    # A field such as baby_registry_id proves the registry, not the event it was for: after a
+    # loss or a called-off wedding on record, "your registry" copy is the reversal misfire again.
+    declared_fields = [] if reversed_on_record else [a for a in rule.get("attributes") or () if facts.declared_attribute(recipient, a)]
     if current or declared_fields:
         return Verdict("supported")
     # Plain entry lines (the verdict is in the message), so the lineage ctx.finding adds does not
@@ -100,6 +111,11 @@ def judge(ctx, recipient: dict, rule: dict) -> Verdict:
         if rule.get("birth_date") and not recipient.get("birth_date"):
             data.insert(1, "birth_date: unknown")
     return Verdict("unsupported", reason, data)
+
+
+def _has_happened(ev: facts.Event, on) -> bool:
+    """The event is behind the recipient on ``on``: not expected, and not dated in the future."""
+    return ev.status != "expected" and (ev.date is None or ev.date <= on)
 
 
 def _describe(recipient: dict, ev: facts.Event) -> str:

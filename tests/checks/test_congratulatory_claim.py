@@ -137,6 +137,43 @@ def test_claims_in_many_phrasings_block_without_data(copy, event):
     assert f.code == "CLM001" and event in f.args["event"]
 
 
+@pytest.mark.parametrize(
+    "copy",
+    [
+        "Congratulations on tying the knot, Ana!",
+        "You said \u201cI do\u201d \u2014 congratulations!",
+        "Now that you\u2019re married, let\u2019s make your first home together feel like yours.",
+        "Congrats on getting married! 15% off bedding.",
+    ],
+)
+def test_wedding_idioms_are_claims_too(copy):
+    # Found by the held-out corpus: marketers rarely write "your wedding" in a newlywed email.
+    [f] = claims(text(copy), recipient())
+    assert f.code == "CLM001" and f.args["event"] == "wedding"
+
+
+@pytest.mark.parametrize(
+    ("copy", "code"),
+    [
+        ("Congratulations on tying the knot!", "CLM001"),
+        ("Your first Christmas as newlyweds.", "CLM001"),
+        ("Congratulations on your engagement!", None),
+    ],
+)
+def test_copy_that_says_the_wedding_happened_needs_a_wedding_that_happened(copy, code):
+    # Engaged, wedding next May: "your upcoming wedding" is theirs, "you tied the knot" is not yet.
+    rec = recipient(life_events=[ev("engagement", date="2026-08-01"), ev("wedding", status="expected", date="2027-05-22")])
+    result = claims(text(copy), rec)
+    assert [f.code for f in result] == ([code] if code else [])
+    if code:
+        assert "still to come" in result[0].message
+
+
+def test_a_wedding_that_happened_last_month_supports_the_past_tense():
+    rec = recipient(life_events=[ev("wedding", status="happened", date="2026-11-08")])
+    assert claims(text("Congratulations on tying the knot! You said \u201cI do\u201d."), rec) == []
+
+
 # -- registries (Amazon, 2017) --------------------------------------------------------------------
 
 
@@ -165,6 +202,16 @@ def test_registry_claim_passes_with_the_event_or_a_declared_registry_field(field
 def test_registry_field_that_is_only_inferred_does_not_count():
     rec = recipient(attributes={"baby_registry_id": "BR-120"}, attribute_sources={"baby_registry_id": "inferred"})
     assert [f.code for f in claims(REGISTRY, rec)] == ["CLM001"]
+
+
+def test_a_registry_field_does_not_outlive_a_lost_pregnancy():
+    # The registry exists, but "a gift from your baby registry" after a loss is the Shutterfly
+    # misfire again: the reversal on record wins over the field.
+    rec = recipient(attributes={"baby_registry_id": "BR-120"}, life_events=[ev("pregnancy", status="lost", date="2026-10-28")])
+    [f] = claims(REGISTRY, rec)
+    assert f.code == "CLM001" and "lost" in f.message
+    newer = ev("pregnancy", status="expected", date="2027-06-01")
+    assert claims(REGISTRY, recipient(attributes={"baby_registry_id": "BR-120"}, life_events=[rec["life_events"][0], newer])) == []
 
 
 # -- CLM002: stale claims -------------------------------------------------------------------------
