@@ -23,9 +23,12 @@ Decisions:
 * A deceased recipient (LIF003) blocks every email, not only life-event copy: the inbox is read
   by someone grieving, and "Ana, your winter picks" addressed to the dead is the misfire.
 * A bereavement in the last year (LIF004; the window is ``event-bereavement`` in
-  life_events.yaml) blocks family celebration copy: weddings, babies, graduations, retirements,
-  family gatherings and family occasions. The reader's own news (birthday, new job, a finished
-  marathon) is not held back, and a pet's death does not count.
+  life_events.yaml) blocks family celebration copy (weddings, babies, graduations, retirements,
+  family gatherings) and copy about bereavement itself (memorials, sympathy). The reader's own
+  news (birthday, new job, a finished marathon, a product they bought named back to them) is
+  not held back, and a pet's death does not count. Occasions (Mother's Day...) are left to the
+  sensitive-occasion family, which blocks an occasion for the death of the person it is about:
+  Mother's Day after a father's death is not this misfire.
 * Age-restricted topics (LIF005: pregnancy, fertility, dating, alcohol, gambling) block for
   minors and for unknown ages, personal or not: unknown age is not adult.
 * On a shared inbox (LIF006) personal copy about a sensitive topic blocks even with consent and
@@ -34,7 +37,7 @@ Decisions:
 
 from __future__ import annotations
 
-from preview.checks import facts, wording
+from preview.checks import facts, visible, wording
 from preview.checks.check import check
 from preview.checks.evidence import describe_entry
 
@@ -276,13 +279,13 @@ def deceased_recipient(message, recipient, ctx):
 @check(
     code="LIF004",
     name="celebration-after-bereavement",
-    summary="Family celebration copy (weddings, babies, graduations, family gatherings, Mother's or "
-    "Father's Day) reaches a recipient bereaved in the last year.",
+    summary="Family celebration copy (weddings, babies, graduations, family gatherings) or copy about "
+    "bereavement itself (memorials, sympathy) reaches a recipient bereaved in the last year.",
     why="In the first year after a death every family occasion is hard; a retailer that knows of the "
     "loss (a sympathy order, a note from the customer) should not send 'Celebrate with the whole family' "
-    "or 'Congratulations on your new baby'. The reader's own news (a birthday, a new job, a finished "
-    "marathon) is not held back, nor is a pet's death counted. The window and the events are set in "
-    "rules/life_events.yaml (joyful, event-bereavement).",
+    "or 'Congratulations on your new baby', nor aim memorial keepsakes at a fresh loss. The reader's own "
+    "news (a birthday, a new job, a finished marathon) is not held back, nor is a pet's death counted. "
+    "The window, the events and the topics are set in rules/life_events.yaml (joyful, event-bereavement).",
     bad="'Plan the perfect family celebration' to a recipient with life_events[0]: bereavement of father, declared, dated three months before the send",
     good="The same email to a recipient whose bereavement was three years ago, or a calm seasonal email to the bereaved",
     message='"{phrase}" is {what} copy, and the recipient was bereaved {when}',
@@ -298,7 +301,7 @@ def celebration_after_bereavement(message, recipient, ctx):
     ]
     if not recent:
         return
-    hits = _joyful(ctx, message)
+    hits = [(hit, what) for hit, what in _joyful(ctx, message, rule) if not _own_purchase(ctx, message, hit)]
     if not hits:
         return
     ev = recent[0]
@@ -311,16 +314,27 @@ def celebration_after_bereavement(message, recipient, ctx):
             yield _sentence_finding(celebration_after_bereavement, ctx, message, recipient, hit, data, when=when, what=what)
 
 
-def _joyful(ctx, message) -> list[tuple]:
-    """``(hit, what it celebrates)`` for every piece of family celebration copy, in reading order."""
+def _joyful(ctx, message, bereavement_rule: dict) -> list[tuple]:
+    """``(hit, what it is)`` for every piece of copy that hurts after a bereavement, in reading
+    order: family celebrations, and the sensitive topics the bereavement rule lists (memorials)."""
     joyful_rules = [e for e in ctx.rules.entries("life_events") if e.get("kind") == "joyful"]
     events = {t for e in joyful_rules for t in e.get("also_events") or ()}
-    family = {r["id"]: r.get("name") or r["id"] for r in ctx.rules.entries("occasions") if r.get("family")}
+    hurting = set(bereavement_rule.get("hurting_topics") or ())
     hits = [(h, "family celebration") for h in wording.scan(ctx, message, "life_events", where=wording.kind("joyful"))]
     hits += [(h, "life-event celebration") for h in wording.claims(ctx, message) if events.intersection(wording.topic_events(h.rule))]
     hits += [(h, h.rule.get("topic_name") or h.rule["event"].replace("_", " ")) for h in wording.event_topics(ctx, message) if h.rule.get("event") in events]
-    hits += [(h, family[h.rule["id"]]) for h in wording.scan(ctx, message, "occasions") if h.rule.get("id") in family]
+    hits += [(h, h.rule.get("topic", h.rule["id"])) for h in wording.topics(ctx, message) if h.rule.get("id") in hurting]
     return sorted(hits, key=lambda p: (wording.PART_ORDER.get(p[0].part, 9), p[0].start))
+
+
+def _own_purchase(ctx, message, hit) -> bool:
+    """Whether ``hit`` lies inside a value read from the recipient's own orders ("Because you
+    bought Bamboo cot sheets"): their purchase named back to them is their news, not a family's."""
+    for shown in visible.shown_values(ctx, message):
+        if shown.part == hit.part and shown.start <= hit.start and hit.end <= shown.end:
+            leaves = visible.leaf_paths(shown.paths)
+            return bool(leaves) and all(p.startswith("orders[") for p in leaves)
+    return False
 
 
 @check(

@@ -201,7 +201,6 @@ def test_losing_a_pet_does_not_block_baby_or_wedding_copy():
 @pytest.mark.parametrize(
     ("copy", "what"),
     [
-        ("Spoil Mum this Mother's Day.", "Mother's Day"),
         ("Nursery furniture, up to 30% off.", "baby"),
         ("Congratulations on your engagement!", "life-event celebration"),
         ("Our bridal shop is open.", "wedding"),
@@ -211,6 +210,49 @@ def test_babies_weddings_and_family_occasions_count_as_celebration(copy, what):
     rec = recipient(life_events=[ev("bereavement", subject="aunt", date="2026-11-01"), ev("engagement", date="2026-10-01")])
     [f] = found(text(copy), rec)
     assert (f.code, f.args["what"]) == ("LIF004", what)
+
+
+@pytest.mark.parametrize("subject", ["father", "aunt", "mother"])
+def test_occasions_are_left_to_the_sensitive_occasion_family(subject):
+    # Found by the held-out corpus: Mother's Day to someone whose father died is not a
+    # life-event misfire (sensitive-occasion blocks an occasion for the death of *its* person,
+    # which is the spec's rule); firing here too reported the mother's case twice.
+    rec = recipient(life_events=[ev("bereavement", subject=subject, date="2026-11-01")])
+    copy = text("Spoil Mum this Mother's Day. Valentine's Day and Father's Day gifts inside too.")
+    assert found(copy, rec) == []
+
+
+@pytest.mark.parametrize(
+    "copy",
+    [
+        "Honour a loved one's memory with a personalised keepsake: memorial candles and lockets.",
+        "Sympathy cards and remembrance gifts, engraved for free.",
+    ],
+)
+def test_memorial_copy_after_a_recent_bereavement_blocks(copy):
+    # Copy about bereavement itself reaches someone who lost their mother six weeks ago.
+    [f] = found(text(copy), recipient(life_events=[ev("bereavement", subject="mother", date="2026-10-19")]))
+    assert (f.code, f.args["what"]) == ("LIF004", "bereavement")
+    assert found(text(copy), recipient(life_events=[ev("bereavement", subject="mother", date="2021-10-19")])) == []
+
+
+def test_the_recipients_own_purchase_named_back_is_not_a_celebration():
+    # "Because you bought Bamboo cot sheets" named the recipient's own order: it told them
+    # nothing about anyone's family event, so a bereavement does not hold it back.
+    rec = recipient(
+        life_events=[ev("bereavement", subject="father", date="2026-09-10")],
+        orders=[{"id": "o1", "date": "2026-10-01", "items": [{"sku": "BN-6002", "name": "Bamboo cot sheets", "category": "baby/nursery"}]}],
+    )
+    assert found(text("Because you bought {{ recipient.orders[0].items[0].name }}, you might like these."), rec) == []
+    # The same words written by the template are baby copy.
+    [f] = found(text("Bamboo cot sheets, 20% off this week."), rec)
+    assert (f.code, f.args["what"]) == ("LIF004", "baby")
+
+
+@pytest.mark.parametrize(("copy", "fires"), [("Camping cots and sleeping bags for summer.", False), ("Cot bumpers and cot sheets, 20% off.", True)])
+def test_a_camping_cot_is_not_baby_copy(copy, fires):
+    rec = recipient(life_events=[ev("pregnancy", status="lost", date="2026-09-14")])
+    assert [f.code for f in found(text(copy), rec)] == (["LIF002"] if fires else [])
 
 
 # -- LIF005: age-restricted topics ----------------------------------------------------------------
