@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from preview.checks import facts
+from preview.checks import facts, wording
 from preview.checks.check import check
 from preview.checks.evidence import describe_entry, entry_of, lookup
 from preview.checks.rules import fold
@@ -28,6 +28,9 @@ _SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself|you're|you've|you'll|
 # Fields that identify the recipient without saying anything about their life.
 _IDENTITY = frozenset({"id", "email", "first_name", "last_name", "locale", "timezone", "is_seed"})
 _NAME_CLASSES = ("person", "pet", "address")
+# Classes whose values are judged: the name classes, and ``other`` (a shown field of no class,
+# whose value may still read as an internal code).
+_VALUE_CLASSES = (*_NAME_CLASSES, "other")
 _JUDGED_LIMIT = 20_000  # values judged and remembered per run; names repeat, but not forever
 
 
@@ -55,9 +58,9 @@ class _Rules:
             if entry.get("kind") == "fields":
                 for pattern in entry.get("fields") or ():
                     self.fields.append((_glob(str(pattern)), entry["class"]))
-        self.phrases = {cls: rules.phrases("not_names", where=_AppliesTo(cls)) for cls in _NAME_CLASSES}
-        self.patterns = {cls: [] for cls in _NAME_CLASSES}
-        self.values = {cls: {} for cls in _NAME_CLASSES}
+        self.phrases = {cls: rules.phrases("not_names", where=_AppliesTo(cls)) for cls in _VALUE_CLASSES}
+        self.patterns = {cls: [] for cls in _VALUE_CLASSES}
+        self.values = {cls: {} for cls in _VALUE_CLASSES}
         for entry in entries:
             if entry.get("kind") != "value":
                 continue
@@ -215,7 +218,8 @@ def _someone_else(recipient: dict) -> str | None:
 @check(
     code="DEX002",
     name="internal-data-shown",
-    summary="The email shows an internal field: a score, a propensity, a segment code, model output or data provenance.",
+    summary="The email shows an internal field (a score, a propensity, a segment code, model output or data "
+    "provenance), or a value written as an internal code (SEG_HIGH_CHURN_07, churn_risk=0.82) in any field.",
     why="Scores and segments are the team's working data. 'Your churn risk: 0.82' or 'Segment: "
     "LAPSED_HIGH_VALUE' tells the customer how they are profiled, which reads as surveillance "
     "and can breach the privacy notice; a model's evidence ('23 wedding pins in 30 days') is worse.",
@@ -228,12 +232,22 @@ def internal_data_shown(message, recipient, ctx):
     rules = _Rules.of(ctx)
     seen = set()
     for shown, path, value in _shown_fields(ctx, message, recipient):
-        if path in seen or rules.field_class(path) != "internal" or value in (None, "", [], {}):
+        if path in seen or value in (None, "", [], {}):
+            continue
+        cls = rules.field_class(path)
+        data = [describe_entry(recipient, entry_of(path))]
+        if cls is None:
+            # A field of no class (a tier, a category) is judged by its value alone.
+            verdict = rules.judge(value, "other") if isinstance(value, str) else None
+            if verdict is None:
+                continue
+            data.append(f"{path}: {verdict[0].get('reason', 'reads as an internal code')} (rule {verdict[0]['id']})")
+        elif cls != "internal":
             continue
         seen.add(path)
         yield ctx.finding(
             internal_data_shown, message, recipient, part=shown.part, start=shown.start, end=shown.end,
-            data=[describe_entry(recipient, entry_of(path))], field=path, value=shown.text,
+            data=data, field=path, value=shown.text,
         )
 
 
@@ -254,14 +268,21 @@ def internal_data_shown(message, recipient, ctx):
 )
 def special_category_on_visible_surface(message, recipient, ctx):
     done = set()
-    for hit in find(ctx, "sensitive_topics", message, parts=("subject", "preheader", "from_name"), where=_special_category):
+    surfaces = ("subject", "preheader", "from_name")
+    hits = find(ctx, "sensitive_topics", message, parts=surfaces, where=_special_category)
+    others = find(ctx, "life_events", message, parts=surfaces, where=wording.kind("other_person")) if hits else []
+    for hit in hits:
         topic = hit.rule.get("topic", hit.rule["id"])
         if (hit.part, topic) in done:
             continue
         text = message.part_text(hit.part)
+        around = [o for o in others if o.part == hit.part]
+        if any(o.start < hit.end and hit.start < o.end for o in around):
+            continue  # "the parents-to-be", "the mum-to-be": someone else's news
         # A sender name is always about the relationship; a subject only when it addresses the
-        # recipient or was written from their data ("Baby shower gift ideas" is neither).
-        if hit.part != "from_name" and not (_SECOND_PERSON.search(fold(text)) or _driven_by_data(message, hit.part)):
+        # recipient or was written from their data ("Baby shower gift ideas" is neither). The
+        # "your" of "in your life" or "your sister" points at someone else, so it is left out.
+        if hit.part != "from_name" and not (_SECOND_PERSON.search(_without(fold(text), around)) or _driven_by_data(message, hit.part)):
             continue
         cleared, data = _cleared(recipient, hit.rule, ctx.send_date)
         if cleared:
@@ -271,6 +292,13 @@ def special_category_on_visible_surface(message, recipient, ctx):
             special_category_on_visible_surface, message, recipient, part=hit.part, start=0, end=len(text),
             data=data, topic=topic, copy=text, words=hit.text,
         )
+
+
+def _without(text: str, spans) -> str:
+    """``text`` with the ``spans`` (hits) blanked out, offsets kept."""
+    for span in spans:
+        text = text[: span.start] + " " * (span.end - span.start) + text[span.end :]
+    return text
 
 
 def _driven_by_data(message, part: str) -> bool:

@@ -79,6 +79,13 @@ def test_real_names_pass(fields):
     assert one(LETTER, letter(**fields)) == []
 
 
+@pytest.mark.parametrize("fields", [{"first_name": "Wedding", "last_name": "Registry"}, {"first_name": "Baby Shower"}, {"last_name": "Anniversary"}])
+def test_a_life_event_in_a_name_field_is_not_a_name(fields):
+    # Found by the held-out corpus: a registry import wrote the event into the name fields.
+    result = one(LETTER, letter(**fields))
+    assert {f.code for f in result} == {"DEX001"} and "describes an event" in result[0].message
+
+
 def test_addresses_may_hold_digits_and_loaded_street_names():
     for address in ("221B Baker Street", "Flat 3, 14 Nursery Lane", "Hospital Hill House", "Dead Man's Lane"):
         assert one(LETTER, letter(address2=address)) == [], address
@@ -113,6 +120,26 @@ def test_internal_fields_shown_block_and_absent_ones_pass():
     result = one(body, recipient(attributes={"segment_code": "LAPSED_HIGH_VALUE", "churn_risk": 0.82}))
     assert sorted((f.code, f.evidence.text) for f in result) == [("DEX002", "0.82"), ("DEX002", "LAPSED_HIGH_VALUE")]
     assert one(body, recipient(attributes={})) == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "fires"),
+    [
+        ("loyalty_tier", "churn_risk=0.82", True),
+        ("loyalty_tier", "TIER_3", True),
+        ("favourite_category", "SEG_HIGH_CHURN_07", True),
+        ("loyalty_tier", "Gold", False),
+        ("favourite_category", "Kitchen & dining", False),
+        ("favourite_category", "Men’s grooming", False),
+        ("member_number", "AC-1029384", False),  # an id the customer knows is theirs to see
+    ],
+)
+def test_a_value_that_reads_as_an_internal_code_is_internal_in_any_field(field, value, fires):
+    # Found by the held-out corpus: internal values turn up in fields named like customer-facing
+    # ones (a mis-mapped CRM export), so the value is judged as well as the field's name.
+    body = mjml("<mj-text>You&rsquo;re a {{ recipient.attributes." + field + " }} member.</mj-text>")
+    result = one(body, recipient(attributes={field: value}))
+    assert [(f.code, f.evidence.text) for f in result] == ([("DEX002", value)] if fires else [])
 
 
 def test_model_evidence_of_a_life_event_is_internal():
@@ -151,6 +178,14 @@ def test_special_category_subject_blocks_unless_declared_consented_and_private()
 def test_special_category_words_not_addressed_to_the_recipient_pass():
     body = mjml("<mj-text>Going to a baby shower? Our gift edit is here.</mj-text>")
     assert one(body, recipient(), subject="Baby shower gift ideas they'll love", preheader="From newborn sleepsuits to nursery lights") == []
+
+
+def test_special_category_words_about_someone_else_in_the_readers_life_pass():
+    # Found by the held-out corpus: "your" here belongs to "in your life", not to the topic.
+    body = mjml("<mj-text>Invited to a baby shower? Gifts they will love.</mj-text>")
+    assert one(body, recipient(), subject="Baby shower gifts", preheader="For the parents-to-be in your life") == []
+    result = one(body, recipient(), subject="Your pregnancy picks, and gifts for the parents-to-be in your life")
+    assert [(f.code, f.part) for f in result] == [("DEX003", "subject")]
 
 
 def test_special_category_sender_name_blocks():
