@@ -106,7 +106,11 @@ def execute_run(
             params = run.params or {}
             campaign = parse_version(run.campaign_version)
             send_date = dt.date.fromisoformat(params["send_date"]) if params.get("send_date") else None
-            check_run = CheckRun(campaign, registry=registry_for(params, check_settings), send_date=send_date, render_settings=render_settings)
+            # The recorder stores findings as they stream, so the report need not hold them.
+            check_run = CheckRun(
+                campaign, registry=registry_for(params, check_settings), send_date=send_date,
+                render_settings=render_settings, keep_findings=False,
+            )
             _refuse_broken_templates(check_run)
             records, planned, sample = choose_recipients(session, run, check_run)
             recorder.start(planned=planned)

@@ -139,6 +139,9 @@ class CheckRun:
         if not self._finished:
             self._finished = True
             started = time.process_time()
+            # Run-wide findings arrive only here, once: keep them even when per-recipient
+            # findings are only counted, so a recorder can still store them.
+            self.report.keep_recipient_findings = True
             for c in self.checks:
                 for f in c.finish(self.ctx) or ():
                     self.report.add(f)
