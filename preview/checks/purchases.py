@@ -169,7 +169,8 @@ def _off_profile(rules: GiftRules, p: Purchase, recipient: dict) -> str | None:
         return None
     dimension = mine.get("dimension")
     declared = rules.recipient_profile(recipient)
-    if declared is not None and declared.get("dimension") == dimension and declared["id"] != mine["id"]:
+    # A declared gender says who the recipient is, not whether they have children to buy for.
+    if declared is not None and mine.get("buyer", True) and declared.get("dimension") == dimension and declared["id"] != mine["id"]:
         return f"off-profile: a {mine.get('label', mine['id'])} item for a recipient whose profile says {declared.get('label', declared['id'])}"
     # Gifts and returns say nothing about the recipient's own taste.
     others = [
@@ -177,10 +178,19 @@ def _off_profile(rules: GiftRules, p: Purchase, recipient: dict) -> str | None:
         if q.path != p.path and not q.returned
         and not (q.item.get("gift") or q.item.get("gift_wrap") or q.order.get("ship_to_other") or q.order.get("registry_id"))
     ]
-    # The recipient's own taste shows best outside the gift seasons; fall back to every purchase.
-    baseline = [q for q in others if rules.season(q.date) is None] or others
-    tagged = [prof for prof in (rules.profile(q) for q in baseline) if prof and prof.get("dimension") == dimension]
-    if not tagged or any(prof["id"] == mine["id"] for prof in tagged):
+    # The recipient's own taste shows best outside the gift seasons; when those purchases say
+    # nothing about it (none, or none with a wearer), fall back to every purchase.
+    def profiles(qs):
+        return [prof for prof in (rules.profile(q) for q in qs) if prof and prof.get("dimension") == dimension]
+
+    tagged = profiles(q for q in others if rules.season(q.date) is None) or profiles(others)
+    if any(prof["id"] == mine["id"] for prof in tagged):
+        return None
+    if mine.get("buyer", True):
+        # Children's things a parent buys say nothing about the parent's own wardrobe, so only
+        # the buyer's own profiles (women's, men's) are evidence against a women's item.
+        tagged = [prof for prof in tagged if prof.get("buyer", True)]
+    if not tagged:
         return None
     theirs = tagged[0]
     return f"off-profile: a {mine.get('label', mine['id'])} item among {len(tagged)} {theirs.get('label', theirs['id'])} purchase(s)"
@@ -215,7 +225,9 @@ class ShownRecommendation:
 
 
 def shown_recommendations(ctx, message, recipient: dict) -> list[ShownRecommendation]:
-    """The recommendations the reader sees: by lineage, else by name in the visible text."""
+    """The recommendations the reader sees: by lineage, else by name in the recipient values of
+    the visible text. The template's own copy does not show a recommendation: an editorial
+    "Chunky knit throw" is there for everyone, whatever the recommender picked."""
     recs = recipient.get("recommendations") or []
     if not recs:
         return []
@@ -229,20 +241,23 @@ def shown_recommendations(ctx, message, recipient: dict) -> list[ShownRecommenda
     for i, rec in enumerate(recs):
         if i in found:
             continue
-        where = find_name(message, rec.get("name") or "")
+        where = find_name(message, rec.get("name") or "", dynamic=True)
         if where:
             found[i] = ShownRecommendation(i, rec, *where)
     return [found[i] for i in sorted(found)]
 
 
-def find_name(message, name: str, parts=VISIBLE_PARTS) -> tuple[str, int, int] | None:
-    """Where a product name appears in the visible text (case and quote insensitive)."""
+def find_name(message, name: str, parts=VISIBLE_PARTS, *, dynamic: bool = False) -> tuple[str, int, int] | None:
+    """Where a product name appears in the visible text (case and quote insensitive); with
+    ``dynamic``, only where the text holds recipient data."""
     needle = _lower(fold(name)).strip()
     if len(needle) < 3:
         return None
     for part in parts:
         text = _lower(fold(message.part_text(part)))
         at = _word_find(text, needle)
+        while at >= 0 and dynamic and not message.is_dynamic(part, at, at + len(needle)):
+            at = _word_find(text, needle, at + 1)
         if at >= 0:
             return part, at, at + len(needle)
     return None

@@ -117,6 +117,39 @@ def test_on_profile_purchase_in_season_is_the_recipients_own():
     assert found(BECAUSE, r) == []
 
 
+def test_a_childrens_item_among_adult_purchases_in_gift_season_is_a_gift():
+    # Found by the held-out corpus: a year of menswear and tools, then one unflagged December
+    # toy, then "picks inspired by your style" full of toys.
+    toy = item("UNI-BAG", "Unicorn plush backpack", "kids/toys/plush")
+    r = recipient(orders=[order("o1", "2026-12-08", toy), *men_history()], recommendations=[rec("UNI-LIGHT", "Unicorn night light", "UNI-BAG", "kids/toys")])
+    result = found(PICKS, r, send_date=dt.date(2027, 1, 12))
+    assert codes(result) == ["GFT001"] and "children's item among" in result[0].message
+
+
+def test_purchases_inside_a_season_give_the_profile_when_the_rest_say_nothing():
+    # The held-out case: his only clothing was bought in March, inside the Mother's Day window,
+    # and the rest of his history (a drill) has no wearer; the shirt still says who he is.
+    history = [order("o2", "2026-03-02", item("SHIRT", "Oxford Shirt", "apparel/men/shirts")), order("o3", "2026-07-19", item("DRILL", "Cordless drill", "home/tools"))]
+    toy = item("UNI-BAG", "Unicorn plush backpack", "kids/toys/plush")
+    r = recipient(orders=[order("o1", "2026-12-08", toy), *history], recommendations=[rec("UNI-LIGHT", "Unicorn night light", "UNI-BAG", "kids/toys")])
+    assert codes(found(PICKS, r, send_date=dt.date(2027, 1, 12))) == ["GFT001"]
+
+
+def test_a_parent_who_buys_for_the_children_is_on_profile():
+    kids_history = [order("o2", "2026-04-02", item("K-RAIN", "Kids' rain jacket", "kids/outerwear")), order("o3", "2026-09-01", item("K-BOOT", "Kids' wellies", "kids/shoes"))]
+    toy = item("UNI-BAG", "Unicorn plush backpack", "kids/toys/plush")
+    r = recipient(orders=[order("o1", "2026-12-08", toy), *kids_history], recommendations=[rec("UNI-LIGHT", "Unicorn night light", "UNI-BAG", "kids/toys")])
+    assert found(PICKS, r, send_date=dt.date(2027, 1, 12)) == []
+    # Buying for the children says nothing about the parent's own wardrobe: her December jumper
+    # among children's things is hers.
+    jumper = item("W-JUMP", "Merino jumper", "apparel/women/knitwear")
+    r = recipient(orders=[order("o1", "2026-12-08", jumper), *kids_history], recommendations=[rec("W-SCARF", "Wool scarf", "W-JUMP", "apparel/women/accessories")])
+    assert found(PICKS, r, send_date=dt.date(2027, 1, 12)) == []
+    # Nor does a declared gender make a toy off-profile: parents of either sex buy toys.
+    r = recipient(attributes={"gender": "female"}, orders=[order("o1", "2026-12-08", toy)], recommendations=[rec("UNI-LIGHT", "Unicorn night light", "UNI-BAG", "kids/toys")])
+    assert found(PICKS, r, send_date=dt.date(2027, 1, 12)) == []
+
+
 def test_declared_gender_gives_the_profile_when_there_is_no_history():
     r = recipient(attributes={"gender": "male"}, orders=[order("o1", "2026-11-30", item())], recommendations=[rec()])
     assert "GFT001" in codes(found(BECAUSE, r))
@@ -165,6 +198,22 @@ def test_static_copy_naming_a_gift_is_found_by_name_across_a_line_break_and_curl
     result = found(body, r)
     assert codes(result) == ["GFT002"]
     assert "Rose Eau de Parfum" in result[0].evidence.text
+
+
+EDITORIAL = mjml(
+    "<mj-text>Editor&rsquo;s pick: the Rose Eau de Parfum, for winter evenings.</mj-text>",
+    "{% for r in recipient.recommendations if r.reason.type == 'seasonal' %}<mj-text>{{ r.name }}</mj-text>{% endfor %}",
+)
+
+
+def test_a_gift_driven_recommendation_the_email_does_not_show_is_not_judged_by_static_copy():
+    # Reported: the winter collection's editorial product names matched recommendations the
+    # template never rendered. Only recommendations the reader is shown count.
+    gifted = rec("FR-ROSE-2", "Rose Eau de Parfum", "FR-ROSE")
+    r = recipient(orders=[order("o1", "2026-10-02", item(gift=True))], recommendations=[gifted, rec("MUG", "Speckled mug", None, "home/kitchen", kind="seasonal")])
+    assert found(EDITORIAL, r) == []
+    shown = dict(gifted, reason={"type": "seasonal", "source_sku": "FR-ROSE"})
+    assert codes(found(EDITORIAL, recipient(orders=r["orders"], recommendations=[shown]))) == ["GFT001"]
 
 
 def test_copy_that_mentions_gifts_without_a_purchase_passes():

@@ -129,3 +129,17 @@ def test_recipient_without_returns_is_not_judged():
 def test_clean_campaign_is_clean(clean_campaign):
     report, _ = run_checks(clean_campaign, [recipient(orders=[order("o1", "2026-11-02", sofa(**RETURNED))])])
     assert [f for f in report.findings if f.family == FAMILY] == []
+
+
+def test_a_returned_items_recommendation_the_email_does_not_show_is_not_judged_by_static_copy():
+    # Reported: editorial copy naming a product ("Stoneware vase") matched an unrendered
+    # recommendation resting on a return. Only recommendations the reader is shown count.
+    body = mjml(
+        "<mj-text>Editor&rsquo;s pick: the Stoneware Vase, with winter branches.</mj-text>",
+        "{% for r in recipient.recommendations if r.reason.type == 'seasonal' %}<mj-text>{{ r.name }}</mj-text>{% endfor %}",
+    )
+    vase = {"sku": "VASE-2", "name": "Stoneware Vase", "reason": {"type": "purchase", "source_sku": "SOFA"}}
+    r = recipient(orders=[order("o1", "2026-11-02", sofa(**RETURNED))], recommendations=[vase])
+    assert found(body, r) == []
+    shown = dict(vase, reason={"type": "seasonal", "source_sku": "SOFA"})
+    assert [f.code for f in found(body, recipient(orders=r["orders"], recommendations=[shown]))] == ["RET002"]
