@@ -8,7 +8,8 @@ bereavement or diagnosis hurt even when the copy itself is about shoes. Insults 
 shaming aimed at the reader are never fine.
 
 Phrases are ``rules/tone.yaml``; ``rules/sensitive_topics.yaml`` adds the sensitive subjects
-that count as context.
+that count as context, and the everyday words of those subjects' life events
+(``topic_phrases`` in ``rules/life_events.yaml``: "baby shower", "nursery") count as well.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from preview.checks import facts
+from preview.checks import facts, wording
 from preview.checks.check import check
 from preview.checks.evidence import describe_entry
 from preview.checks.visible import find, line_around
@@ -46,7 +47,19 @@ def _hurtful_topic(entry: dict) -> bool:
 
 
 def _context_hits(ctx, message):
-    return find(ctx, "tone", message, where=_CONTEXT) + find(ctx, "sensitive_topics", message, where=_hurtful_topic)
+    hits = find(ctx, "tone", message, where=_CONTEXT) + find(ctx, "sensitive_topics", message, where=_hurtful_topic)
+    # The everyday words of those life events count too: "baby shower" and "nursery" are
+    # pregnancy copy as much as "pregnancy" is (life_events.yaml topic_phrases, with except).
+    events = _hurtful_events(ctx)
+    return hits + [h for h in wording.event_topics(ctx, message) if h.rule.get("event") in events]
+
+
+def _hurtful_events(ctx) -> frozenset:
+    """Life event types that a hurtful sensitive topic is about (pregnancy, new_baby, illness...)."""
+    key = "tone:hurtful-events"
+    if key not in ctx.cache:
+        ctx.cache[key] = frozenset(e for topic in ctx.rules.entries("sensitive_topics") if _hurtful_topic(topic) for e in topic.get("events") or ())
+    return ctx.cache[key]
 
 
 def _near(message, hit, others) -> object | None:

@@ -53,6 +53,22 @@ def test_idiom_far_from_the_tragedy_or_beside_wine_passes():
     assert found(cocktails, recipient()) == [[]]
 
 
+@pytest.mark.parametrize(
+    ("subject", "fires"),
+    [
+        ("Baby shower gifts to die for \U0001f37c", True),
+        ("Nursery decor that\u2019s simply killer", True),
+        ("Baby spinach salads to die for", False),
+        ("Desserts to die for \U0001f36b", False),
+    ],
+)
+def test_death_idioms_beside_the_everyday_words_of_pregnancy_and_birth_warn(subject, fires):
+    # Found by the held-out corpus: "baby shower" is pregnancy copy as much as "pregnancy" is,
+    # and a death idiom beside it reads as it does beside a pregnancy loss.
+    body = mjml("<mj-text>Fresh ideas this week.</mj-text>")
+    assert [f.code for f in found(body, recipient(), subject=subject)[0]] == (["TON001"] if fires else [])
+
+
 BEREAVED = [{"type": "bereavement", "source": "declared", "date": "2026-10-15", "subject": "mother"}]
 
 
