@@ -133,7 +133,10 @@ def describe_recommendation(rec: dict) -> str:
 def describe_activity(act: dict) -> str:
     what = act.get("query") or act.get("category") or act.get("sku") or "?"
     count = act.get("count", 1)
-    return f"{count} {act.get('type', '?')}{'s' if count != 1 else ''} of {what!r} on {act.get('date', '?')}"
+    kind = act.get("type", "?")
+    if count != 1:
+        kind += "es" if kind.endswith(("s", "sh", "ch", "x", "z")) else "s"  # searches, views
+    return f"{count} {kind} of {what!r} on {act.get('date', '?')}"
 
 
 def _short(value) -> str:

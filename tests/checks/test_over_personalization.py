@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import make, mjml, recipient, run_checks
 
 FAMILY = "over-personalization"
@@ -32,6 +34,14 @@ def test_we_noticed_framing_warns_and_names_the_search():
     assert str(f.severity) == "warn"
     assert f.evidence.text.startswith("Hi Ana, we noticed you\u2019ve been searching for winter boots.")
     assert any(d.startswith("activity[0]: 3 search") and "'winter boots'" in d for d in f.evidence.data)
+
+
+@pytest.mark.parametrize(("kind", "count", "said"), [("search", 3, "3 searches of"), ("search", 1, "1 search of"), ("view", 2, "2 views of"), ("wishlist", 2, "2 wishlists of")])
+def test_the_evidence_counts_the_activity_in_plain_english(kind, count, said):
+    # Reported: the evidence read "3 searchs of 'winter boots'".
+    act = [{"type": kind, "date": "2026-11-28", "query": "winter boots", "count": count}]
+    [result] = found(NOTICED, recipient(activity=act))
+    assert any(d.startswith(f"activity[0]: {said} 'winter boots'") for d in result[0].evidence.data), result[0].evidence.data
 
 
 def test_we_noticed_framing_about_a_sensitive_search_blocks():
