@@ -153,6 +153,44 @@ def test_wedding_idioms_are_claims_too(copy):
 
 
 @pytest.mark.parametrize(
+    ("copy", "event"),
+    [
+        ("Congrats on getting hitched!", "wedding"),
+        ("You walked down the aisle, now decorate together.", "wedding"),
+        ("Mazel tov on the new baby!", "new baby"),
+        ("Congratulations on the arrival of your beautiful baby girl.", "new baby"),
+        ("Your little one is here! 20% off nursery.", "new baby"),
+        ("Happy first Mother\u2019s Day to you!", "new baby"),
+        ("Congratulations on the keys to your first home!", "new home"),
+    ],
+)
+def test_a_congratulation_a_few_words_before_the_event_is_a_claim(copy, event):
+    # Probed after the held-out run: the cause of its misses was idioms the phrase list lacked,
+    # so "congratulations on ... <event word>" now claims the event whatever sits in between.
+    [f] = claims(text(copy), recipient())
+    assert f.code == "CLM001" and event in f.args["event"]
+
+
+def test_congratulations_on_the_baby_hold_for_a_baby_on_the_way():
+    rec = recipient(life_events=[ev("pregnancy", status="expected", date="2027-03-01")])
+    assert claims(text("Congratulations on your baby on the way!"), rec) == []
+    assert claims(text("Mazel tov on the new baby!"), rec) == []
+
+
+@pytest.mark.parametrize(
+    "copy",
+    [
+        "Congratulations to the happy couple on their wedding!",
+        "Congrats, you've unlocked free delivery on nursery furniture.",
+        "Happy Mother\u2019s Day to every mum out there.",
+        "Save for your first home with our new account.",
+    ],
+)
+def test_congratulations_to_others_or_far_from_an_event_claim_nothing(copy):
+    assert claims(text(copy), recipient()) == []
+
+
+@pytest.mark.parametrize(
     ("copy", "code"),
     [
         ("Congratulations on tying the knot!", "CLM001"),
