@@ -19,13 +19,8 @@ from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from preview.checks.check import check
-from preview.checks.personalization_gap import (
-    SLOT_MARK,
-    Placer,
-    leading_literal,
-    span_finding,
-    static_finding,
-)
+from preview.checks.layout_text import SLOT_MARK, Placer, span_finding, static_finding
+from preview.checks.merge_tags import leading_literal
 from preview.checks.rules import Match, Rules, fold, phrase_pattern
 
 _COMMON = {"family": "test-content", "severity": "block"}

@@ -9,12 +9,14 @@ from urllib.parse import unquote
 import pytest
 
 from preview.checks import personalization_gap as pzg
+from preview.checks.greetings import find_greetings
+from preview.checks.merge_tags import compile_vocabulary
 from preview.checks.registry import CheckSettings, Registry
 from preview.checks.rules import Rules
 from tests.conftest import make, mjml, recipient, run_checks
 
 FAMILY = "personalization-gap"
-VOCAB = pzg._compile(Rules().entries("merge_tags"))
+VOCAB = compile_vocabulary(Rules().entries("merge_tags"))
 
 
 def findings(body: str, recipients=None, registry=None, **front):
@@ -434,16 +436,16 @@ def test_shared_name_memory_is_bounded():
     ],
 )
 def test_greeting_slots(text, slot, empty):
-    found = [g for g in pzg.find_greetings(text, "html", VOCAB) if g.kind == "greeting"]
+    found = [g for g in find_greetings(text, "html", VOCAB) if g.kind == "greeting"]
     assert [(g.slot, g.empty) for g in found] == [(slot, empty)]
     assert text[found[0].slot_start : found[0].slot_end] == slot
 
 
 def test_vocatives_of_a_subject():
-    kinds = {(g.kind, g.slot, g.empty) for g in pzg.find_greetings("Your picks, !", "subject", VOCAB)}
+    kinds = {(g.kind, g.slot, g.empty) for g in find_greetings("Your picks, !", "subject", VOCAB)}
     assert ("trailing", "", True) in kinds
-    assert {(g.kind, g.empty) for g in pzg.find_greetings(", your picks", "subject", VOCAB)} >= {("leading", True)}
-    assert not any(g.empty for g in pzg.find_greetings("Hi Ana, your picks", "subject", VOCAB))
+    assert {(g.kind, g.empty) for g in find_greetings(", your picks", "subject", VOCAB)} >= {("leading", True)}
+    assert not any(g.empty for g in find_greetings("Hi Ana, your picks", "subject", VOCAB))
 
 
 def test_clean_campaign_has_no_personalization_gap(clean_campaign):
