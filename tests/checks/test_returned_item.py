@@ -143,3 +143,12 @@ def test_a_returned_items_recommendation_the_email_does_not_show_is_not_judged_b
     assert found(body, r) == []
     shown = dict(vase, reason={"type": "seasonal", "source_sku": "SOFA"})
     assert [f.code for f in found(body, recipient(orders=r["orders"], recommendations=[shown]))] == ["RET002"]
+
+
+def test_review_requests_in_casual_phrasing_are_review_requests():
+    # Probed after the held-out run: "Enjoying your X?" and "Still loving your X? Rate it."
+    # ask for a verdict on X as plainly as "Write a review".
+    for copy in ("Enjoying your {{ recipient.orders[0].items[0].name }}?", "Still loving your {{ recipient.orders[0].items[0].name }}? Rate it in two taps."):
+        body = mjml(f"<mj-text>{copy}</mj-text>")
+        assert [f.code for f in found(body, recipient(orders=[order("o1", "2026-11-02", sofa(**RETURNED))]))] == ["RET001"], copy
+        assert found(body, recipient(orders=[order("o1", "2026-11-02", sofa())])) == [], copy
