@@ -13,6 +13,9 @@ import html
 import re
 from dataclasses import replace
 
+# How findings name the parts of an email.
+PART_LABEL = {"subject": "subject", "preheader": "preheader", "from_name": "sender name", "html": "email body",
+              "text": "plain-text part"}
 # Stands for a recipient value in a layout's text while it is planned: not a word character, not
 # part of any tag syntax, never in real text.
 SLOT_MARK = "\x00"

@@ -17,7 +17,14 @@ from preview.checks.body_plan import planned_body
 from preview.checks.check import Check, check
 from preview.checks.gaps import gaps, greeting_gaps
 from preview.checks.greetings import GREETING_PARTS, greetings, slot_facts
-from preview.checks.layout_text import flat, from_data, span_finding, static_finding, value_spans
+from preview.checks.layout_text import (
+    PART_LABEL,
+    flat,
+    from_data,
+    span_finding,
+    static_finding,
+    value_spans,
+)
 from preview.checks.merge_tags import Vocabulary, fold_name, vocabulary
 from preview.checks.model import CheckSpec
 
@@ -30,9 +37,6 @@ _NAME_FIELD = re.compile(
     r"^(?:first_name|last_name|attributes\.(?:(?:first|given|last|family|sur|nick|display|full|preferred"
     r"|salutation|greeting|customer|contact)_?name|nickname|salutation|name))$"
 )
-# How messages name the parts of an email.
-_LABEL = {"subject": "subject", "preheader": "preheader", "from_name": "sender name", "html": "email body",
-          "text": "plain-text part"}
 
 
 # -- checks ----------------------------------------------------------------------------------
@@ -60,7 +64,7 @@ def unrendered_merge_tag(message, recipient, ctx):
     for part in (*_TEXT_PARTS, "text") if message.text_part is not None else _TEXT_PARTS:
         for a, b, token, syntax in tags(message.part_text(part)):
             yield span_finding(ctx, unrendered_merge_tag, message, recipient, part, a, b, token=token, syntax=syntax,
-                               where=_LABEL[part])
+                               where=PART_LABEL[part])
     body = planned_body(message, ctx)
     if body is None:
         return
@@ -76,7 +80,7 @@ def unrendered_merge_tag(message, recipient, ctx):
             body_hits.extend((start + a, start + b, t, s) for a, b, t, s in tags(text[start:end]))
     for a, b, token, syntax in body_hits:
         yield span_finding(ctx, unrendered_merge_tag, message, recipient, "html", a, b, token=token, syntax=syntax,
-                           where=_LABEL["html"])
+                           where=PART_LABEL["html"])
     # Attributes and the hidden preview text are not part of the visible text: the plan judged the
     # static ones; the ones holding values are read for each recipient.
     source = (getattr(ctx.campaign, "body", "") or "") if message.inlined_dynamic else ""
@@ -151,7 +155,7 @@ def null_value(message, recipient, ctx):
     if body is not None:
         hits.extend(_body_nulls(message, ctx, body, vocab, slots.get("html", ())))
     for part, a, b, word, in_slot in hits:
-        label = _LABEL[part]
+        label = PART_LABEL[part]
         data = from_data(message, ctx, part, a, b)
         where = f"greeting of the {label}" if in_slot else (f"{label}, from the data" if data else label)
         yield span_finding(ctx, null_value, message, recipient, part, a, b, word=word, where=where)
@@ -207,7 +211,7 @@ def empty_greeting(message, recipient, ctx):
                 data.append(f"{field}: {value!r}")  # as lineage would say it, so it is not repeated
         because = f": {', '.join(gap.variable for gap in lost)} rendered as nothing" if lost else ""
         yield ctx.finding(empty_greeting, message, recipient, part=g.part, start=g.start, end=g.end, text=text,
-                          data=data, because=because, greeting=text, where=_LABEL[g.part])
+                          data=data, because=because, greeting=text, where=PART_LABEL[g.part])
 
 
 @check(
@@ -226,7 +230,7 @@ def missing_variable(message, recipient, ctx):
     for part in ("subject", "preheader", "from_name", "html", "text"):
         for gap in gaps(message, part):
             yield ctx.finding(missing_variable, message, recipient, part=part, text=gap.variable,
-                              data=gap.data(recipient), variable=gap.variable, how=gap.how, where=_LABEL[part])
+                              data=gap.data(recipient), variable=gap.variable, how=gap.how, where=PART_LABEL[part])
 
 
 @check(
@@ -252,11 +256,11 @@ def hard_coded_name(message, recipient, ctx):
             continue
         if not from_data(message, ctx, g.part, g.slot_start, g.slot_end):
             yield static_finding(ctx, hard_coded_name, message, g.part, g.slot_start, g.slot_end, g.slot,
-                                 name=name, how="in a greeting", who="every recipient", where=_LABEL[g.part])
+                                 name=name, how="in a greeting", who="every recipient", where=PART_LABEL[g.part])
     for part, line, text, name in _fallback_names(ctx):
         yield static_finding(ctx, hard_coded_name, message, part, None, None, text, line=line, name=name,
                              how="as the fallback of a name field", who="everyone without that field",
-                             where=_LABEL[part])
+                             where=PART_LABEL[part])
 
 
 # A fallback given to a name field: default('Michael'), default("Michael", true), or 'Michael'.
@@ -301,7 +305,7 @@ def field_name_as_name(message, recipient, ctx):
         if slot and slot_facts(ctx, slot)[1] and not vocab.has_tag(slot):
             kind = "greeting" if g.kind == "greeting" else "form of address"
             yield span_finding(ctx, field_name_as_name, message, recipient, g.part, g.slot_start, g.slot_end, slot=slot,
-                               kind=kind, where=_LABEL[g.part])
+                               kind=kind, where=PART_LABEL[g.part])
 
 
 class SharedName(Check):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from preview.checks import test_content as tst
+from preview.checks import copy_rules as tst
 from preview.checks.rules import Rules
 from tests.conftest import make, mjml, recipient, run_checks
 
