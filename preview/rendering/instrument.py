@@ -157,7 +157,10 @@ class _Rewriter:
         return node
 
     def visit_for(self, node: nodes.For):
-        bid = self.new_branch("for", ["loop", "empty"], node.lineno)
+        # A loop over a literal that is never empty ({% for x in ['a', 'b'] %}) cannot take its
+        # empty arm; listing that arm would only send coverage looking for it in vain.
+        arms = ["loop"] if _never_empty(node.iter) and node.test is None else ["loop", "empty"]
+        bid = self.new_branch("for", arms, node.lineno)
         line = node.lineno
         node.iter = _call("_cp_iter", [_const(bid, line), _call("_cp_mark", [], line), self.visit(node.iter)], line)
         if node.test is not None:
@@ -165,6 +168,17 @@ class _Rewriter:
         node.body = self.arm(bid, "loop", node.body, line, _store_names(node.target))
         node.else_ = self.arm(bid, "empty", node.else_, line)
         return [node, _stmt("_cp_done", [_const(bid, line)], line)]
+
+
+def _never_empty(expr) -> bool:
+    """True for a non-empty literal list, tuple or dict, or a constant non-empty sequence."""
+    if isinstance(expr, (nodes.List, nodes.Tuple)):
+        return bool(expr.items)
+    if isinstance(expr, nodes.Dict):
+        return bool(expr.items)
+    if isinstance(expr, nodes.Const):
+        return isinstance(expr.value, (str, list, tuple, dict)) and bool(expr.value)
+    return False
 
 
 def instrument(template: nodes.Template, source: str) -> list[Branch]:

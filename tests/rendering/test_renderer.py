@@ -160,3 +160,18 @@ def test_a_campaign_file_round_trip():
     text = campaign_text(mjml("<mj-text>Hi {{ recipient.first_name }}</mj-text>"), **FRONT)
     message = CampaignRenderer(parse_campaign(text, "c.mjml")).render(recipient(), SEND_DATE)
     assert (message.subject, message.body_text) == ("Hi Ana", "Hi Ana")
+
+
+def test_a_loop_over_a_non_empty_literal_has_no_empty_arm():
+    from preview.rendering import CampaignRenderer
+    from tests.conftest import make
+
+    campaign = make(
+        "<html><body>{% for w in ['Love it', 'Not for me'] %}<a href='#'>{{ w }}</a>{% endfor %}"
+        "{% for r in recipient.recommendations %}{{ r.name }}{% endfor %}"
+        "{% for x in [] %}never{% endfor %}</body></html>",
+        name="t.html",
+    )
+    arms = [(b.line, b.arm) for _, b in CampaignRenderer(campaign).branches if b.kind == "for"]
+    assert arms.count((1, "empty")) == 2  # the recommendations loop and the empty literal
+    assert arms.count((1, "loop")) == 3
