@@ -26,7 +26,8 @@ from functools import lru_cache
 
 from preview.checks.check import check
 from preview.checks.elements import filled, per_layout, split_elements
-from preview.checks.links import href_problem, is_server_unsubscribe
+from preview.checks.hrefs import href_problem
+from preview.checks.links import is_server_unsubscribe
 
 _COMMON = {"family": "compliance", "severity": "block"}
 _HREF_WORD = re.compile(r"[a-z]+(?:[-_][a-z]+)*")

@@ -11,6 +11,7 @@ per message however many checks read them.
 
 from __future__ import annotations
 
+import re
 import weakref
 from functools import wraps
 
@@ -124,7 +125,7 @@ def source_line(ctx, needle: str | None) -> int | None:
     campaign = ctx.campaign
     if not needle or campaign is None or not getattr(campaign, "source", ""):
         return None
-    lines = ctx.cache.setdefault("links.source_lines", {})
+    lines = ctx.cache.setdefault("elements.source_lines", {})
     if needle not in lines:
         index = campaign.source.find(needle)
         lines[needle] = None if index < 0 else campaign.source.count("\n", 0, index) + 1
@@ -136,6 +137,21 @@ def attribute_line(ctx, name: str, value: str | None) -> int | None:
     if not value:
         return None
     return source_line(ctx, f'{name}="{value}"') or source_line(ctx, f"{name}='{value}'")
+
+
+def empty_from_data(ctx, attribute: str) -> bool:
+    """Whether an empty ``attribute`` (href, src) can only have come from recipient data.
+
+    A value that renders as nothing leaves no slot in the shared layout, so the empty attribute
+    looks static. Unless the template itself writes ``attribute=""``, it came from a variable
+    (missing, null or an empty string), and the finding stays with the recipient instead of
+    being reported once for the template.
+    """
+    key = ("elements.literal_empty", attribute)
+    if key not in ctx.cache:
+        pattern = re.compile(rf"""\b{attribute}\s*=\s*(?:""|'')""", re.IGNORECASE)
+        ctx.cache[key] = not pattern.search(getattr(ctx.campaign, "body", "") or "")
+    return ctx.cache[key]
 
 
 def distinct(func):

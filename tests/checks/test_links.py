@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from preview.checks.links import href_problem, same_site, shown_host
+from preview.checks.hrefs import href_problem, same_site, shown_host
 from preview.contract.campaigns import parse_campaign
 from tests.conftest import make, mjml, recipient, run_checks
 
