@@ -5,6 +5,31 @@ from __future__ import annotations
 from preview.checks.check import check
 
 _COMMON = {"family": "render-error", "severity": "block"}
+# The check (by name) each kind of render error belongs to; a template error is split in two below.
+_CHECK_OF_KIND = {"mjml": "mjml-error", "limit": "render-limit", "security": "sandbox-violation"}
+
+
+def _errors(spec_check, message) -> list:
+    """The render errors of ``message`` that ``spec_check`` reports."""
+    return [error for error in message.errors if _check_of(error) == spec_check.spec.name]
+
+
+def _check_of(error) -> str | None:
+    """The name of the check that reports ``error``."""
+    if error.kind == "template":
+        # A syntax error stops every render; any other template error is this recipient's record.
+        return "template-syntax-error" if "syntax error" in error.message else "template-runtime-error"
+    return _CHECK_OF_KIND.get(error.kind)
+
+
+def _recipient_findings(spec_check, message, recipient, ctx, part: str | None = None) -> list:
+    """A finding of ``spec_check`` for this recipient per error it reports, on the error's part
+    (these errors depend on the recipient's record, so they are never the template's alone)."""
+    return [
+        ctx.finding(spec_check, message, recipient, part=part or error.part, line=error.line, text=error.message,
+                    template_level=False, detail=error.message)
+        for error in _errors(spec_check, message)
+    ]
 
 
 @check(
@@ -18,9 +43,9 @@ _COMMON = {"family": "render-error", "severity": "block"}
     **_COMMON,
 )
 def template_syntax_error(message, recipient, ctx):
-    for error in message.errors:
-        if error.kind == "template" and "syntax error" in error.message:
-            yield ctx.template_finding(template_syntax_error, part=error.part, line=error.line, text=error.message, detail=error.message)
+    for error in _errors(template_syntax_error, message):
+        yield ctx.template_finding(template_syntax_error, part=error.part, line=error.line, text=error.message,
+                                   detail=error.message)
 
 
 @check(
@@ -36,9 +61,7 @@ def template_syntax_error(message, recipient, ctx):
     **_COMMON,
 )
 def template_runtime_error(message, recipient, ctx):
-    for error in message.errors:
-        if error.kind == "template" and "syntax error" not in error.message:
-            yield ctx.finding(template_runtime_error, message, recipient, part=error.part, line=error.line, text=error.message, detail=error.message)
+    return _recipient_findings(template_runtime_error, message, recipient, ctx)
 
 
 @check(
@@ -52,9 +75,7 @@ def template_runtime_error(message, recipient, ctx):
     **_COMMON,
 )
 def mjml_error(message, recipient, ctx):
-    for error in message.errors:
-        if error.kind == "mjml":
-            yield ctx.finding(mjml_error, message, recipient, part="html", line=error.line, text=error.message, detail=error.message)
+    return _recipient_findings(mjml_error, message, recipient, ctx, part="html")
 
 
 @check(
@@ -68,9 +89,7 @@ def mjml_error(message, recipient, ctx):
     **_COMMON,
 )
 def render_limit(message, recipient, ctx):
-    for error in message.errors:
-        if error.kind == "limit":
-            yield ctx.finding(render_limit, message, recipient, part=error.part, line=error.line, text=error.message, detail=error.message, template_level=False)
+    return _recipient_findings(render_limit, message, recipient, ctx)
 
 
 @check(
@@ -84,9 +103,7 @@ def render_limit(message, recipient, ctx):
     **_COMMON,
 )
 def sandbox_violation(message, recipient, ctx):
-    for error in message.errors:
-        if error.kind == "security":
-            yield ctx.finding(sandbox_violation, message, recipient, part=error.part, line=error.line, text=error.message, detail=error.message, template_level=False)
+    return _recipient_findings(sandbox_violation, message, recipient, ctx)
 
 
 @check(
