@@ -15,8 +15,8 @@ import lxml.html
 from lxml import etree
 
 from preview.checks.check import check
-from preview.checks.elements import distinct, per_layout
 from preview.checks.links import link_finding, link_findings
+from preview.checks.sharing import distinct, per_layout, per_run, whole_finding
 from preview.rendering.document import fill, is_slotted, placeholder, split_slots
 
 _COMMON = {"family": "accessibility", "severity": "info"}
@@ -36,10 +36,8 @@ _TEMPLATED_ALT = re.compile(r"""\balt\s*=\s*(?:"[^"]*(?:\{\{|\{%)|'[^']*(?:\{\{|
 
 def templated(ctx, name: str, pattern: re.Pattern) -> bool:
     """Whether the campaign body fills ``name`` (a title, an alt) from a variable; once per run."""
-    key = ("accessibility.templated", name)
-    if key not in ctx.cache:
-        ctx.cache[key] = bool(pattern.search(getattr(ctx.campaign, "body", "") or ""))
-    return ctx.cache[key]
+    return per_run(ctx, ("accessibility.templated", name),
+                   lambda: bool(pattern.search(getattr(ctx.campaign, "body", "") or "")))
 
 
 # -- language and title ---------------------------------------------------------------------
@@ -73,13 +71,9 @@ def missing_lang(message, recipient, ctx):
     problem = lang_problem(message.document.lang)
     if problem is None:
         return
-    if message.inlined_dynamic:
-        yield ctx.finding(missing_lang, message, recipient, part="html", text=f"lang={message.document.lang!r}", template_level=False, detail=problem)
-        return
-    key = ("accessibility.lang", message.document.lang)
-    if key not in ctx.cache:
-        ctx.cache[key] = ctx.finding(missing_lang, message, None, part="html", text=f"lang={message.document.lang!r}", template_level=True, detail=problem)
-    yield ctx.cache[key]
+    lang = message.document.lang
+    yield whole_finding(ctx, missing_lang, message, recipient, ("accessibility.lang", lang),
+                        shared=not message.inlined_dynamic, part="html", text=f"lang={lang!r}", detail=problem)
 
 
 @check(
@@ -97,13 +91,10 @@ def missing_title(message, recipient, ctx):
     if message.document is None or (message.document.title or "").strip():
         return
     detail = "The HTML has no <title>" if message.document.title is None else "The HTML <title> is empty"
-    if message.inlined_dynamic or is_slotted(message.document.layout.title) or templated(ctx, "title", _TEMPLATED_TITLE):
-        yield ctx.finding(missing_title, message, recipient, part="html", text="<title></title>", template_level=False, detail=detail)
-        return
-    key = ("accessibility.title", detail)
-    if key not in ctx.cache:
-        ctx.cache[key] = ctx.finding(missing_title, message, None, part="html", text="<title></title>", template_level=True, detail=detail)
-    yield ctx.cache[key]
+    from_data = (message.inlined_dynamic or is_slotted(message.document.layout.title)
+                 or templated(ctx, "title", _TEMPLATED_TITLE))
+    yield whole_finding(ctx, missing_title, message, recipient, ("accessibility.title", detail), shared=not from_data,
+                        part="html", text="<title></title>", detail=detail)
 
 
 # -- image links without a name --------------------------------------------------------------
@@ -215,15 +206,18 @@ def tiny_font(message, recipient, ctx):
     if document is None:
         return
     minimum = float(ctx.option("min_font_px", MIN_FONT_PX))
-    args = {"minimum": f"{minimum:g}"}
 
     def small(size):
         return _HIDING_PX <= size < minimum
 
+    def finding(size, snippet, static):
+        return ctx.finding(tiny_font, message, None if static else recipient, part="html", text=snippet,
+                           template_level=static, size=f"{size:g}", snippet=snippet, minimum=f"{minimum:g}")
+
     if message.inlined_dynamic:
         for size, snippet in document.font_sizes:
             if small(size):
-                yield ctx.finding(tiny_font, message, recipient, part="html", text=snippet, template_level=False, size=f"{size:g}", snippet=snippet, **args)
+                yield finding(size, snippet, False)
         return
 
     def plan():
@@ -235,15 +229,13 @@ def tiny_font(message, recipient, ctx):
             if isinstance(parts, tuple) and is_slotted(parts):
                 dynamic.append((size, parts))
             else:
-                snippet = parts if isinstance(parts, str) else fill(parts, [])[:60]
-                static.append(ctx.finding(tiny_font, message, None, part="html", text=snippet, template_level=True, size=f"{size:g}", snippet=snippet, **args))
+                static.append(finding(size, parts if isinstance(parts, str) else fill(parts, [])[:60], True))
         return static, dynamic
 
     static, dynamic = per_layout(ctx, message, "accessibility.fonts", plan)
     yield from static
     for size, parts in dynamic:
-        snippet = fill(parts, document.text_values)[:60]
-        yield ctx.finding(tiny_font, message, recipient, part="html", text=snippet, template_level=False, size=f"{size:g}", snippet=snippet, **args)
+        yield finding(size, fill(parts, document.text_values)[:60], False)
 
 
 # -- vague link text --------------------------------------------------------------------------

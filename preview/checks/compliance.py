@@ -25,9 +25,10 @@ import re
 from functools import lru_cache
 
 from preview.checks.check import check
-from preview.checks.elements import filled, per_layout, split_elements
+from preview.checks.elements import filled, split_elements
 from preview.checks.hrefs import href_problem
 from preview.checks.links import is_server_unsubscribe
+from preview.checks.sharing import per_layout, per_run, same_for_everyone, whole_finding
 
 _COMMON = {"family": "compliance", "severity": "block"}
 _HREF_WORD = re.compile(r"[a-z]+(?:[-_][a-z]+)*")
@@ -40,35 +41,21 @@ def is_marketing(campaign) -> bool:
     return front.get("transactional") is not True
 
 
-def same_for_everyone(message) -> bool:
-    """True when no recipient data chose what the body contains: no branch or loop of the body
-    ran on data and every value sits in a slot of the shared layout. What such a body lacks, it
-    lacks for every recipient, so the finding is about the template."""
-    if message.inlined_dynamic:
-        return False
-    return not any(hit[0] == "body" for hit in message.branch_hits)
-
-
 def absence_finding(ctx, spec_check, message, recipient, *, anywhere: bool = True, **args):
     """A finding about something the body lacks, built once for the template when the lack is
     everyone's: the body is the same for everyone, or the template has it nowhere (``anywhere``
     False, judged on the template source). Otherwise it is this recipient's."""
-    if anywhere and not same_for_everyone(message):
-        return ctx.finding(spec_check, message, recipient, part="html", template_level=False, **args)
-    key = ("compliance.absent", spec_check.spec.code)
-    if key not in ctx.cache:
-        ctx.cache[key] = ctx.finding(spec_check, message, None, part="html", template_level=True, **args)
-    return ctx.cache[key]
+    shared = not anywhere or same_for_everyone(message)
+    return whole_finding(ctx, spec_check, message, recipient, ("compliance.absent", spec_check.spec.code),
+                         shared=shared, part="html", **args)
 
 
 def in_source(ctx, name: str, test) -> bool:
     """Whether the template source (body and plain-text part) passes ``test``; once per run."""
-    key = ("compliance.in_source", name)
-    if key not in ctx.cache:
-        campaign = ctx.campaign
-        source = (getattr(campaign, "body", "") or "") + "\n" + (getattr(campaign, "text", "") or "")
-        ctx.cache[key] = bool(test(source))
-    return ctx.cache[key]
+    campaign = ctx.campaign
+    return per_run(ctx, ("compliance.in_source", name), lambda: bool(
+        test((getattr(campaign, "body", "") or "") + "\n" + (getattr(campaign, "text", "") or ""))
+    ))
 
 
 # -- unsubscribe --------------------------------------------------------------------------------
@@ -92,10 +79,9 @@ def unsubscribe_links(message, ctx) -> list:
     if message.document is None:
         return []
     phrases = ctx.rules.phrases("unsubscribe_phrases")
-    words = ctx.cache.get("compliance.href_words")
-    if words is None:
-        words = frozenset(w.lower() for e in ctx.rules.entries("unsubscribe_phrases") for w in e.get("href_words", ()))
-        ctx.cache["compliance.href_words"] = words
+    words = per_run(ctx, "compliance.href_words", lambda: frozenset(
+        w.lower() for e in ctx.rules.entries("unsubscribe_phrases") for w in e.get("href_words", ())
+    ))
 
     def says_unsubscribe(link) -> bool:
         href = link.href or ""
@@ -161,10 +147,9 @@ def broken_unsubscribe_link(message, recipient, ctx):
     if links and not any(works(ctx, link) for link in links):
         link = links[0]
         text = f'<a href="{link.href or ""}">{link.text[:80]}</a>'
-        if link.dynamic or not same_for_everyone(message):
-            yield ctx.finding(broken_unsubscribe_link, message, recipient, part="html", text=text, template_level=False, label=repr(link.text), href=link.href or "")
-        else:
-            yield absence_finding(ctx, broken_unsubscribe_link, message, recipient, text=text, label=repr(link.text), href=link.href or "")
+        yield whole_finding(ctx, broken_unsubscribe_link, message, recipient, "compliance.broken_unsubscribe",
+                            shared=not link.dynamic and same_for_everyone(message), part="html", text=text,
+                            label=repr(link.text), href=link.href or "")
 
 
 # -- postal address -----------------------------------------------------------------------------
@@ -172,11 +157,9 @@ def broken_unsubscribe_link(message, recipient, ctx):
 
 def address_patterns(ctx) -> tuple:
     """The compiled patterns of ``rules/postal_address.yaml``."""
-    patterns = ctx.cache.get("compliance.address_patterns")
-    if patterns is None:
-        patterns = tuple(re.compile(e["pattern"]) for e in ctx.rules.entries("postal_address") if e.get("pattern"))
-        ctx.cache["compliance.address_patterns"] = patterns
-    return patterns
+    return per_run(ctx, "compliance.address_patterns", lambda: tuple(
+        re.compile(e["pattern"]) for e in ctx.rules.entries("postal_address") if e.get("pattern")
+    ))
 
 
 @lru_cache(maxsize=4096)
@@ -277,12 +260,10 @@ def missing_list_unsubscribe(message, recipient, ctx):
     headers = _headers(ctx)
     if headers is None or not is_marketing(ctx.campaign) or header(headers, "List-Unsubscribe"):
         return
-    key = "compliance.missing_list_unsubscribe"
-    if key not in ctx.cache:
-        ctx.cache[key] = ctx.template_finding(
-            missing_list_unsubscribe, part="template", line=ctx.campaign.field_line("headers"), text="headers: " + ", ".join(map(str, headers))
-        )
-    yield ctx.cache[key]
+    yield per_run(ctx, "compliance.missing_list_unsubscribe", lambda: ctx.template_finding(
+        missing_list_unsubscribe, part="template", line=ctx.campaign.field_line("headers"),
+        text="headers: " + ", ".join(map(str, headers)),
+    ))
 
 
 @check(
@@ -303,15 +284,16 @@ def list_unsubscribe_not_one_click(message, recipient, ctx):
     headers = _headers(ctx)
     if headers is None or not is_marketing(ctx.campaign) or not header(headers, "List-Unsubscribe"):
         return
-    key = "compliance.list_unsubscribe_problem"
-    if key not in ctx.cache:
+    def build():
         problem = list_unsubscribe_problem(headers, ctx.unsubscribe_url)
-        ctx.cache[key] = problem and ctx.template_finding(
+        return problem and ctx.template_finding(
             list_unsubscribe_not_one_click, part="template", line=ctx.campaign.field_line("headers"),
             text=f"List-Unsubscribe: {header(headers, 'List-Unsubscribe')}", detail=problem,
         )
-    if ctx.cache[key]:
-        yield ctx.cache[key]
+
+    finding = per_run(ctx, "compliance.list_unsubscribe_problem", build)
+    if finding:
+        yield finding
 
 
 # -- consent ------------------------------------------------------------------------------------

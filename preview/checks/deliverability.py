@@ -25,9 +25,8 @@ import weakref
 from functools import lru_cache
 
 from preview.checks.check import check
-from preview.checks.compliance import same_for_everyone
-from preview.checks.elements import per_layout
 from preview.checks.images import is_pixel
+from preview.checks.sharing import per_layout, per_run, same_for_everyone, whole_finding
 
 _COMMON = {"family": "deliverability", "severity": "warn"}
 
@@ -68,12 +67,13 @@ def gmail_clipping(message, recipient, ctx):
     size = message.document.size
     if size <= limit:
         return
-    if message.document.layout.size_static > limit and same_for_everyone(message):
-        key = ("deliverability.clip", message.document.layout)
-        if key not in ctx.cache:
-            static = message.document.layout.size_static
-            ctx.cache[key] = ctx.finding(gmail_clipping, message, None, part="html", text=f"{static:,} bytes of HTML", template_level=True, size=static, limit=limit)
-        yield ctx.cache[key]
+    static = message.document.layout.size_static
+    if static > limit and same_for_everyone(message):
+        # Over the limit without any value: the template's finding, with the template's size.
+        yield per_layout(ctx, message, "deliverability.clip", lambda: ctx.finding(
+            gmail_clipping, message, None, part="html", text=f"{static:,} bytes of HTML", template_level=True,
+            size=static, limit=limit,
+        ))
     else:
         yield ctx.finding(gmail_clipping, message, recipient, part="html", text=f"{size:,} bytes of HTML", template_level=False, size=size, limit=limit)
 
@@ -95,10 +95,9 @@ def gmail_clipping(message, recipient, ctx):
 def empty_subject(message, recipient, ctx):
     source = getattr(ctx.campaign, "subject", None)
     if source is None:
-        key = "deliverability.no_subject"
-        if key not in ctx.cache:
-            ctx.cache[key] = ctx.template_finding(empty_subject, part="subject", detail="The campaign has no subject")
-        yield ctx.cache[key]
+        yield per_run(ctx, "deliverability.no_subject", lambda: ctx.template_finding(
+            empty_subject, part="subject", detail="The campaign has no subject",
+        ))
     elif not message.subject.strip() and not any(e.part == "subject" for e in message.errors):
         yield ctx.finding(
             empty_subject, message, recipient, part="subject", text="", line=ctx.campaign.field_line("subject"),
@@ -181,13 +180,9 @@ def missing_preheader(message, recipient, ctx):
         body = getattr(ctx.campaign, "body", "") or ""
         # No mj-preview and no hidden block anywhere in the template: nobody gets a preheader.
         anywhere = "mj-preview" in body or re.search(r"display\s*:\s*none", body, re.IGNORECASE)
-        if same_for_everyone(message) or not anywhere:
-            key = "deliverability.no_preheader"
-            if key not in ctx.cache:
-                ctx.cache[key] = ctx.finding(missing_preheader, message, None, part="preheader", template_level=True, detail="The email has no preheader")
-            yield ctx.cache[key]
-        else:
-            yield ctx.finding(missing_preheader, message, recipient, part="preheader", template_level=False, detail="The email has no preheader")
+        yield whole_finding(ctx, missing_preheader, message, recipient, "deliverability.no_preheader",
+                            shared=same_for_everyone(message) or not anywhere, part="preheader",
+                            detail="The email has no preheader")
     elif not message.preheader.strip() and not any(e.part == "preheader" for e in message.errors):
         yield ctx.finding(
             missing_preheader, message, recipient, part="preheader", text="", line=ctx.campaign.field_line("preheader"),
@@ -358,13 +353,9 @@ def image_only(message, recipient, ctx):
     if not images or words >= images * float(ctx.option("image_only_words_per_image", IMAGE_ONLY_WORDS_PER_IMAGE)):
         return
     args = {"images": images, "chars": len(text), "words": words}
-    if same_for_everyone(message) and not message.document.text_spans:
-        key = ("deliverability.image_only", message.document.layout)
-        if key not in ctx.cache:
-            ctx.cache[key] = ctx.finding(image_only, message, None, part="html", text=text[:200], template_level=True, **args)
-        yield ctx.cache[key]
-    else:
-        yield ctx.finding(image_only, message, recipient, part="html", text=text[:200], template_level=False, **args)
+    shared = same_for_everyone(message) and not document.text_spans
+    yield whole_finding(ctx, image_only, message, recipient, ("deliverability.image_only", document.layout),
+                        shared=shared, part="html", text=text[:200], **args)
 
 
 CHECKS = [gmail_clipping, empty_subject, long_subject, all_caps_subject, missing_preheader, spam_phrasing, image_only]

@@ -2,8 +2,7 @@
 into what the template's markup gives everyone and what holds recipient values.
 
 The checks of ``links``, ``images``, ``compliance``, ``deliverability`` and ``accessibility``
-read the same static markup for every recipient of a campaign. Here is how they do that work
-once: :func:`per_layout` memoises a result per shared layout, :func:`element_findings` judges a
+read the same static markup for every recipient of a campaign: :func:`element_findings` judges a
 layout's static links or images once (template-level findings) and per recipient only the
 elements that hold recipient values, and :func:`filled` builds those per-recipient elements once
 per message however many checks read them.
@@ -13,31 +12,9 @@ from __future__ import annotations
 
 import re
 import weakref
-from functools import wraps
 
+from preview.checks.sharing import per_layout, per_run, unique
 from preview.rendering.document import Image, ImageSlots, Link, LinkSlots, fill, is_slotted
-
-
-def per_layout(ctx, message, key, build):
-    """``build()`` memoised per shared layout: work on the template's static markup is done once
-    per run. A message whose values are inlined into its layout (a layout of its own) is not
-    memoised, so the cache cannot grow with the audience."""
-    if message.inlined_dynamic:
-        return build()
-    cache_key = (key, message.document.layout)
-    if cache_key not in ctx.cache:
-        ctx.cache[cache_key] = build()
-    return ctx.cache[cache_key]
-
-
-def unique(findings) -> list:
-    """``findings`` without repeats: three identical "#" links are one template finding."""
-    seen, out = set(), []
-    for finding in findings:
-        if finding.key not in seen:
-            seen.add(finding.key)
-            out.append(finding)
-    return out
 
 
 def fill_link(slots: LinkSlots, values: list[str]) -> Link:
@@ -147,23 +124,6 @@ def empty_from_data(ctx, attribute: str) -> bool:
     (missing, null or an empty string), and the finding stays with the recipient instead of
     being reported once for the template.
     """
-    key = ("elements.literal_empty", attribute)
-    if key not in ctx.cache:
-        pattern = re.compile(rf"""\b{attribute}\s*=\s*(?:""|'')""", re.IGNORECASE)
-        ctx.cache[key] = not pattern.search(getattr(ctx.campaign, "body", "") or "")
-    return ctx.cache[key]
-
-
-def distinct(func):
-    """Yield each finding of ``func`` once per message: a static finding is one shared object,
-    and three identical "#" links must not list it three times for the same recipient."""
-
-    @wraps(func)
-    def wrapper(message, recipient, ctx):
-        seen = set()
-        for finding in func(message, recipient, ctx):
-            if id(finding) not in seen:
-                seen.add(id(finding))
-                yield finding
-
-    return wrapper
+    literal = rf"""\b{attribute}\s*=\s*(?:""|'')"""
+    return per_run(ctx, ("elements.literal_empty", attribute),
+                   lambda: not re.search(literal, getattr(ctx.campaign, "body", "") or "", re.IGNORECASE))

@@ -19,7 +19,8 @@ from functools import lru_cache
 from urllib.parse import unquote_to_bytes
 
 from preview.checks.check import check
-from preview.checks.elements import attribute_line, distinct, element_findings, empty_from_data
+from preview.checks.elements import attribute_line, element_findings, empty_from_data
+from preview.checks.sharing import distinct
 
 _COMMON = {"family": "images", "severity": "warn"}
 

@@ -16,15 +16,10 @@ import re
 from urllib.parse import parse_qsl, urlsplit
 
 from preview.checks.check import check
-from preview.checks.elements import (
-    attribute_line,
-    distinct,
-    element_findings,
-    empty_from_data,
-    source_line,
-)
+from preview.checks.elements import attribute_line, element_findings, empty_from_data, source_line
 from preview.checks.evidence import describe_entry
 from preview.checks.hrefs import href_problem, same_site, shown_host
+from preview.checks.sharing import distinct
 
 _COMMON = {"family": "links", "severity": "warn"}
 
