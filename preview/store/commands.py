@@ -62,7 +62,7 @@ def upgrade_cmd(revision):
 
     engine = _engine()
     migrate.upgrade(engine, revision)
-    click.echo(f"{display_url(engine.url)} is at revision {migrate.current(engine)}")
+    click.echo(f"{display_url(engine.url)} is at revision {migrate.current(engine) or 'base (empty)'}")
 
 
 @db_group.command("downgrade")

@@ -33,6 +33,12 @@ def test_db_upgrade_and_downgrade(empty_db_url):
     engine.dispose()
 
 
+def test_db_upgrade_that_leaves_no_schema_says_so(empty_db_url):
+    result = _run(empty_db_url, "db", "upgrade", "base")
+    assert result.exit_code == 0
+    assert "is at revision base (empty)" in result.output and "None" not in result.output
+
+
 def test_import_command_imports_and_reports(db_url, engine, tmp_path):
     path = write_jsonl(tmp_path / "r.jsonl", [recipient("a"), recipient("b")])
     result = _run(db_url, "import", str(path), "--workspace", "acme")
