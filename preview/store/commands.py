@@ -57,12 +57,7 @@ def db_group():
 @_database_errors
 def upgrade_cmd(revision):
     """Migrate the database up to REVISION (default: the newest)."""
-    from preview.store import migrate
-    from preview.store.db import display_url
-
-    engine = _engine()
-    migrate.upgrade(engine, revision)
-    click.echo(f"{display_url(engine.url)} is at revision {migrate.current(engine) or 'base (empty)'}")
+    _migrate("upgrade", revision)
 
 
 @db_group.command("downgrade")
@@ -70,11 +65,16 @@ def upgrade_cmd(revision):
 @_database_errors
 def downgrade_cmd(revision):
     """Migrate the database down to REVISION (default: one step; 'base' removes every table)."""
+    _migrate("downgrade", revision)
+
+
+def _migrate(direction: str, revision: str) -> None:
+    """Run ``migrate.upgrade`` or ``migrate.downgrade`` to ``revision``, then say where the database is."""
     from preview.store import migrate
     from preview.store.db import display_url
 
     engine = _engine()
-    migrate.downgrade(engine, revision)
+    getattr(migrate, direction)(engine, revision)
     click.echo(f"{display_url(engine.url)} is at revision {migrate.current(engine) or 'base (empty)'}")
 
 
