@@ -124,6 +124,11 @@ def positive_int(value, path: str, *, maximum: int | None = MAX_ID) -> int | Non
     return value
 
 
+def requested_checks(body: dict) -> dict:
+    """The check overrides a request body sends in ``checks``, each key a check of this server."""
+    return known_checks(checks_overrides(body.get("checks")), api().prepared.registry(None))
+
+
 def known_checks(overrides: dict, registry, path: str = "checks") -> dict:
     """``overrides`` if every key names a check code, check name or family of ``registry``."""
     if not overrides:

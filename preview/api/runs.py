@@ -20,12 +20,11 @@ from preview.api.errors import ApiError
 from preview.api.lookups import stored_version
 from preview.api.payload import (
     MAX_ID,
-    checks_overrides,
     date,
     field,
     json_object,
-    known_checks,
     positive_int,
+    requested_checks,
     text,
 )
 from preview.api.run_view import run_json
@@ -68,7 +67,7 @@ def presend_params(body: dict) -> dict:
     send_date = date(body.get("send_date"), "send_date")
     if send_date:
         params["send_date"] = send_date.isoformat()
-    checks = known_checks(checks_overrides(body.get("checks")), api().prepared.registry(None))
+    checks = requested_checks(body)
     if checks:
         params["checks"] = checks
     url = field(body, "callback_url", str)

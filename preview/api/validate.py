@@ -25,12 +25,11 @@ from preview.api.lookups import (
     version_ref,
 )
 from preview.api.payload import (
-    checks_overrides,
     date,
     field,
     json_object,
-    known_checks,
     positive_int,
+    requested_checks,
     text,
 )
 from preview.api.prepared import PreparedCampaign, rendered_campaign, rendered_message
@@ -92,7 +91,7 @@ def validate():
     """Check one recipient's message of one campaign; the report of findings.schema.json."""
     body = json_object()
     workspace = caller().workspace
-    checks = known_checks(checks_overrides(body.get("checks")), api().prepared.registry(None))
+    checks = requested_checks(body)
     send_date = date(body.get("send_date"), "send_date")
     rendered = rendered_of(body)
     prepared = campaign_of(body, workspace, checks, send_date, rendered)
