@@ -22,10 +22,8 @@ from dataclasses import dataclass, field
 
 from preview.contract.errors import InputError
 from preview.sampling.options import int_option, send_date_option
-from preview.sampling.random import KeyedReservoir, seeded_rng
+from preview.sampling.random import KeyedReservoir, fill_at_random, seeded_rng
 from preview.sampling.result import Sample
-
-RANDOM = "random"
 
 
 @dataclass
@@ -126,24 +124,10 @@ def coverage_sample(stream: Iterable[dict], size: int, seed, renderer=None, opti
             report.cut_short = True
         fill.offer(key, index, record)
     report.complete = not left and bool(labels)
-    for _, index, record in fill.smallest():
-        if len(chosen) >= size:
-            break
-        chosen[index] = record
-        reasons[index] = [RANDOM]
-
+    fill_at_random(chosen, reasons, fill, size)  # fill holds only records not chosen for an arm
     notes = [line.strip() for line in report.lines()[1:]]
-    order = sorted(chosen)
-    return Sample(
-        [chosen[i] for i in order],
-        strategy="coverage",
-        size=size,
-        seed=seed,
-        reasons={chosen[i].get("id"): reasons[i] for i in order},
-        population=report.population,
-        coverage=report,
-        notes=notes,
-    )
+    return Sample.seated(chosen, reasons, strategy="coverage", size=size, seed=seed, population=report.population,
+                         coverage=report, notes=notes)
 
 
 def _template_order(labels: dict):

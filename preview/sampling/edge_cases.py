@@ -19,12 +19,10 @@ import heapq
 from collections.abc import Iterable
 
 from preview.sampling.options import int_option, send_date_option
-from preview.sampling.random import KeyedReservoir, seeded_rng
+from preview.sampling.random import KeyedReservoir, fill_at_random, seeded_rng
 from preview.sampling.result import Sample
 from preview.sampling.template_reads import template_reads
 from preview.sampling.traits import Category, Context, categories
-
-RANDOM = "random"
 
 
 def edge_context(renderer, options: dict) -> Context:
@@ -83,12 +81,7 @@ def edge_sample(stream: Iterable[dict], size: int, seed, renderer=None, options:
     reasons: dict[int, list[str]] = {}
     shown: dict[str, int] = {}
     _edge_rounds(cats, best, size, per_category, chosen, reasons, shown)
-    for _, index, record in fill.smallest():
-        if len(chosen) >= size:
-            break
-        if index not in chosen:
-            chosen[index] = record
-            reasons[index] = [RANDOM]
+    fill_at_random(chosen, reasons, fill, size)
 
     report = [
         {"category": c.name, "label": c.label, "present": best[c.name].present, "chosen": shown.get(c.name, 0)}
@@ -97,17 +90,8 @@ def edge_sample(stream: Iterable[dict], size: int, seed, renderer=None, options:
     ]
     missed = [row["label"] for row in report if not row["chosen"]]
     notes = [f"{len(missed)} edge categories present but not shown (a sample of {size} is too small): {', '.join(missed)}"] if missed else []
-    order = sorted(chosen)
-    return Sample(
-        [chosen[i] for i in order],
-        strategy="edge",
-        size=size,
-        seed=seed,
-        reasons={chosen[i].get("id"): reasons[i] for i in order},
-        population=population,
-        details={"per_category": per_category, "categories": report},
-        notes=notes,
-    )
+    return Sample.seated(chosen, reasons, strategy="edge", size=size, seed=seed, population=population,
+                         details={"per_category": per_category, "categories": report}, notes=notes)
 
 
 def _edge_rounds(cats: list[Category], best: dict, size: int, per_category: int, chosen: dict, reasons: dict, shown: dict) -> None:

@@ -13,6 +13,8 @@ import heapq
 import random
 from collections.abc import Iterable
 
+RANDOM = "random"  # why a record was chosen at random
+
 
 def reservoir_sample(items: Iterable, size: int, seed: int | str | None = 0) -> list:
     """``size`` items chosen uniformly from ``items`` in one pass, in their original order.
@@ -72,3 +74,14 @@ class KeyedReservoir:
         """``(key, index, item)`` of the ``n`` (default all) smallest keys, smallest first."""
         ordered = sorted(((-key, -index, item) for key, index, item in self._heap), key=lambda e: (e[0], e[1]))
         return ordered if n is None else ordered[: max(0, n)]
+
+
+def fill_at_random(chosen: dict, reasons: dict, pool: KeyedReservoir, size: int) -> None:
+    """Seat records of ``pool``, smallest key first, until ``chosen`` (stream index -> record)
+    holds ``size``: a uniform choice among those not chosen yet, each with the reason ``random``."""
+    for _, index, record in pool.smallest():
+        if len(chosen) >= size:
+            break
+        if index not in chosen:
+            chosen[index] = record
+            reasons[index] = [RANDOM]

@@ -38,6 +38,13 @@ class Sample(list):
         self.coverage = coverage
         self.notes = notes or []
 
+    @classmethod
+    def seated(cls, chosen: dict, reasons: dict, **fields) -> Sample:
+        """The sample of ``chosen`` (stream index -> record) in stream order, each record with its
+        ``reasons`` (stream index -> labels)."""
+        order = sorted(chosen)
+        return cls([chosen[i] for i in order], reasons={chosen[i].get("id"): reasons[i] for i in order}, **fields)
+
     def reasons_for(self, record: dict) -> list[str]:
         """Why ``record`` (one of the chosen) was chosen."""
         return list(self.reasons.get(record.get("id"), ()))

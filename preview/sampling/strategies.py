@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from preview.contract.errors import InputError
 from preview.sampling.coverage import coverage_sample
 from preview.sampling.edge_cases import edge_sample
-from preview.sampling.random import reservoir_sample
+from preview.sampling.random import RANDOM, reservoir_sample
 from preview.sampling.result import Counted, Sample
 from preview.sampling.stratified import stratified_sample
 
@@ -21,7 +21,7 @@ def random_sample(stream: Iterable[dict], size: int, seed, renderer=None, option
     counted = Counted(stream)
     records = reservoir_sample(counted, size, seed)
     return Sample(
-        records, strategy="random", size=size, seed=seed, reasons={r.get("id"): ["random"] for r in records}, population=counted.count
+        records, strategy="random", size=size, seed=seed, reasons={r.get("id"): [RANDOM] for r in records}, population=counted.count
     )
 
 
