@@ -48,26 +48,7 @@ def render(report, *, campaign=None, fail_on: str = "block", recipient_ids=None,
     ):
         ET.SubElement(props, "property", name=key, value=value)
 
-    failures = 0
-    for rid, findings in by_recipient.items():
-        case = ET.SubElement(suite, "testcase", classname=name, name=TEMPLATE_CASE if rid is None else f"recipient {rid}")
-        if path:
-            case.set("file", path)
-        failing = [f for f in findings if f.severity >= threshold]
-        below = [f for f in findings if f.severity < threshold]
-        if failing:
-            failures += 1
-            lines = [locator.line(f) for f in failing]
-            if path and lines[0]:
-                case.set("line", str(lines[0]))
-            worst = max(failing, key=lambda f: f.severity)
-            summary = "; ".join(f"{f.code} {f.message}" for f in failing[:3])
-            more = f" (and {len(failing) - 3} more)" if len(failing) > 3 else ""
-            failure = ET.SubElement(case, "failure", message=summary + more, type=f"{worst.severity}:{worst.code}")
-            failure.text = "\n\n".join(_details(f, path, line) for f, line in zip(failing, lines, strict=True))
-        if below:
-            out = ET.SubElement(case, "system-out")
-            out.text = "\n\n".join(_details(f, path, locator.line(f)) for f in below)
+    failures = sum(_testcase(suite, name, rid, findings, path, threshold, locator) for rid, findings in by_recipient.items())
 
     for e in report.errors:
         case = ET.SubElement(suite, "testcase", classname=f"{name}.input", name=e.get("location") or "recipient row")
@@ -83,6 +64,28 @@ def render(report, *, campaign=None, fail_on: str = "block", recipient_ids=None,
     _clean(root)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _testcase(suite, name: str, rid, findings: list, path: str, threshold, locator) -> bool:
+    """Add the testcase of recipient ``rid`` (None: the template) to ``suite``; True when it fails."""
+    case = ET.SubElement(suite, "testcase", classname=name, name=TEMPLATE_CASE if rid is None else f"recipient {rid}")
+    if path:
+        case.set("file", path)
+    failing = [f for f in findings if f.severity >= threshold]
+    below = [f for f in findings if f.severity < threshold]
+    if failing:
+        lines = [locator.line(f) for f in failing]
+        if path and lines[0]:
+            case.set("line", str(lines[0]))
+        worst = max(failing, key=lambda f: f.severity)
+        summary = "; ".join(f"{f.code} {f.message}" for f in failing[:3])
+        more = f" (and {len(failing) - 3} more)" if len(failing) > 3 else ""
+        failure = ET.SubElement(case, "failure", message=summary + more, type=f"{worst.severity}:{worst.code}")
+        failure.text = "\n\n".join(_details(f, path, line) for f, line in zip(failing, lines, strict=True))
+    if below:
+        out = ET.SubElement(case, "system-out")
+        out.text = "\n\n".join(_details(f, path, locator.line(f)) for f in below)
+    return bool(failing)
 
 
 def _details(f, path: str, line: int | None) -> str:
