@@ -7,14 +7,14 @@ import datetime as dt
 import click
 
 from preview.contract.errors import InputError
+from preview.store.commands import database_errors
 
 
 def _sessions():
     from preview.store import migrate
-    from preview.store.commands import _engine
-    from preview.store.db import session_factory
+    from preview.store.db import engine_from_settings, session_factory
 
-    engine = _engine()
+    engine = engine_from_settings()
     migrate.require_current(engine)
     return session_factory(engine)
 
@@ -29,6 +29,7 @@ def token_group():
 @click.option("--name", "-n", required=True, help="What the token is for, e.g. 'braze-production'.")
 @click.option("--scope", "scopes", multiple=True, metavar="SCOPE", help="Grant SCOPE (repeatable; default: all): validate, verdict, presend, runs:read.")
 @click.option("--expires-in", type=click.IntRange(min=1), metavar="DAYS", help="Expire after DAYS days (default: never).")
+@database_errors
 def create_cmd(workspace, name, scopes, expires_in):
     """Make an API token and print it. It is shown once: only its hash is kept."""
     from preview.api.auth import DEFAULT_SCOPES, SCOPES
@@ -47,6 +48,7 @@ def create_cmd(workspace, name, scopes, expires_in):
 
 @token_group.command("list")
 @click.option("--workspace", "-w", help="Only this workspace's tokens.")
+@database_errors
 def list_cmd(workspace):
     """List tokens (never their values): prefix, name, workspace, scopes, last use, state."""
     import sqlalchemy as sa
@@ -68,6 +70,7 @@ def list_cmd(workspace):
 
 @token_group.command("revoke")
 @click.argument("prefix")
+@database_errors
 def revoke_cmd(prefix):
     """Revoke the token whose prefix is PREFIX (as `token list` shows it); it stops working at once."""
     import sqlalchemy as sa

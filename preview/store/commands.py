@@ -28,7 +28,7 @@ def _engine():
     return engine_from_settings()
 
 
-def _database_errors(command):
+def database_errors(command):
     """Turn "cannot connect" and "bad URL" into one line naming the database, not a traceback."""
 
     @functools.wraps(command)
@@ -54,7 +54,7 @@ def db_group():
 
 @db_group.command("upgrade")
 @click.argument("revision", default="head")
-@_database_errors
+@database_errors
 def upgrade_cmd(revision):
     """Migrate the database up to REVISION (default: the newest)."""
     _migrate("upgrade", revision)
@@ -62,7 +62,7 @@ def upgrade_cmd(revision):
 
 @db_group.command("downgrade")
 @click.argument("revision", default="-1")
-@_database_errors
+@database_errors
 def downgrade_cmd(revision):
     """Migrate the database down to REVISION (default: one step; 'base' removes every table)."""
     _migrate("downgrade", revision)
@@ -79,7 +79,7 @@ def _migrate(direction: str, revision: str) -> None:
 
 
 @db_group.command("current")
-@_database_errors
+@database_errors
 def current_cmd():
     """Show the database URL, its revision and the code's newest revision."""
     from preview.store import migrate
@@ -95,7 +95,7 @@ def current_cmd():
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--workspace", "-w", default=None, help="Workspace to import into (created when new); default: PREVIEW_DEFAULT_WORKSPACE.")
 @click.option("--replace", is_flag=True, help="The file becomes the whole audience: recipients it does not list are deleted.")
-@_database_errors
+@database_errors
 def import_cmd(file, workspace, replace):
     """Import recipients from FILE (.jsonl, .json or .csv) into the store.
 
@@ -123,7 +123,7 @@ def import_cmd(file, workspace, replace):
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has recipients.")
 @click.option("--size", type=click.IntRange(min=1), default=None, help="Recipients to generate; default: PREVIEW_DEMO_SIZE.")
-@_database_errors
+@database_errors
 def demo_cmd(if_empty, size):
     """Create the database and load the demo audience and the campaigns in templates/."""
     from preview.store import migrate

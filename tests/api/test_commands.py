@@ -46,3 +46,12 @@ def test_the_worker_command_needs_a_broker(monkeypatch, db_url, engine):
     monkeypatch.setenv("PREVIEW_BROKER_URL", "")
     result = CliRunner().invoke(main, ["worker"])
     assert result.exit_code == 2 and "PREVIEW_BROKER_URL" in result.output
+
+
+def test_token_commands_name_a_database_they_cannot_open(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'no-such-folder' / 'preview.sqlite'}")
+    runner = CliRunner()
+    for args in (["token", "list"], ["token", "create", "--name", "x"], ["token", "revoke", "cp_nothing"]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "database error" in result.output and "no-such-folder" in result.output
