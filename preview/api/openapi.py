@@ -171,7 +171,7 @@ def _schemas(check_names: tuple[str, ...]) -> dict:
                     "additionalProperties": False,
                     "properties": {
                         "source": {"type": "string", "description": "The campaign file (front matter and body)."},
-                        "filename": {"type": "string", "pattern": r"\S.*\.(mjml|html)$", "maxLength": 300, "description": "Its name; the suffix gives the body format."},
+                        "filename": {"type": "string", "pattern": r"\S.*\.(mjml|html)$", "not": {"pattern": "\u0000"}, "maxLength": 300, "description": "Its name; the suffix gives the body format."},
                     },
                 },
                 {

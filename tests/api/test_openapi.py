@@ -56,3 +56,15 @@ def test_no_server_errors_and_responses_as_documented(app, tenant):
             case.call_and_validate(headers=tenant.headers)
 
         fuzz()
+
+
+def test_the_documented_campaign_filename_excludes_what_the_server_refuses(client):
+    # A file name with a NUL is refused (400); the document must not call it valid, or a client
+    # generated from it (and schemathesis) sends requests the server rejects.
+    import jsonschema
+
+    document = client.get("/api/v1/openapi.json").get_json()
+    filename = document["components"]["schemas"]["CampaignRef"]["oneOf"][0]["properties"]["filename"]
+    validator = jsonschema.Draft202012Validator(filename)
+    assert validator.is_valid("welcome.mjml")
+    assert not validator.is_valid("wel\x00come.mjml")
