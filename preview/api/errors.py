@@ -56,6 +56,7 @@ class ApiError(Exception):
 
     @property
     def status(self) -> int:
+        """The HTTP status of this error's code."""
         return ERRORS[self.code][0]
 
     def body(self) -> dict:

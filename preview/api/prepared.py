@@ -112,6 +112,13 @@ def rendered_campaign(parts: dict) -> Campaign:
     )
 
 
+def date_key(send_date: dt.date | None) -> str:
+    """A cache key of a request's send date. Without one the campaign's own date (or today's)
+    applies; today is in the key so that a process running past midnight does not judge
+    tomorrow's sends with yesterday's date."""
+    return send_date.isoformat() if send_date else f"default:{dt.date.today().isoformat()}"
+
+
 def checks_key(checks: dict | None) -> str:
     """A stable key of a request's check overrides ({} for none)."""
     return json.dumps(checks or {}, sort_keys=True, separators=(",", ":"))
@@ -145,8 +152,4 @@ class Prepared:
             self.compiles += 1
             return self.make(load_campaign(), checks, send_date)
 
-        # Without an explicit date the campaign's own (or today's) applies; today is in the key so
-        # that a process running past midnight does not judge tomorrow's sends with yesterday's date.
-        date_key = send_date.isoformat() if send_date else f"default:{dt.date.today().isoformat()}"
-        full = (*key, checks_key(checks), date_key)
-        return self.campaigns.get_or_make(full, make)
+        return self.campaigns.get_or_make((*key, checks_key(checks), date_key(send_date)), make)

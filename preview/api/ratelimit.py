@@ -30,6 +30,7 @@ class Decision:
     reset_in: int  # seconds until the window resets
 
     def headers(self) -> dict:
+        """The RateLimit-* headers of this decision (and Retry-After when refused)."""
         out = {"RateLimit-Limit": str(self.limit), "RateLimit-Remaining": str(self.remaining), "RateLimit-Reset": str(self.reset_in)}
         if not self.allowed:
             out["Retry-After"] = str(max(1, self.reset_in))

@@ -25,6 +25,7 @@ from preview.api import bp
 from preview.api.auth import caller, requires
 from preview.api.lookups import for_version, stored_record, version_ref
 from preview.api.payload import date, positive_int, text
+from preview.api.prepared import date_key
 from preview.api.state import api
 from preview.report import Report
 
@@ -51,8 +52,7 @@ def cache_key(workspace_id: int, version_id: int, record: dict, send_date: dt.da
     key, so the key is known without compiling the campaign.
     """
     record_hash = hashlib.sha256(json.dumps(record, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
-    date_key = send_date.isoformat() if send_date else f"default:{dt.date.today().isoformat()}"
-    parts = [preview.__version__, str(workspace_id), str(version_id), record_hash, date_key, settings_key]
+    parts = [preview.__version__, str(workspace_id), str(version_id), record_hash, date_key(send_date), settings_key]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
