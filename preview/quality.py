@@ -77,10 +77,12 @@ class FamilyScore:
 
     @property
     def recall(self) -> float | None:
+        """Labelled misfires caught / labelled misfires (None without any)."""
         return self.caught / self.positives if self.positives else None
 
     @property
     def false_alarm_rate(self) -> float | None:
+        """Clean cases the family fired on / clean cases (None without any)."""
         return self.false_alarms / self.negatives if self.negatives else None
 
     def meets(self, min_recall: float = MIN_RECALL, max_false_alarms: float = MAX_FALSE_ALARMS) -> bool:

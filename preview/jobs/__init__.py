@@ -61,10 +61,12 @@ class ThreadExecutor:
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="preview-run")
 
     def submit(self, run_id: int):
+        """Run ``run_id`` on a pool thread (then deliver its callback); returns the future."""
         hooks = [callback_hook(self.sessions, self.callbacks)]
         return self.pool.submit(execute_run, self.sessions, run_id, on_finished=hooks, **self.run_options)
 
     def shutdown(self, wait: bool = True) -> None:
+        """Stop the pool (after the runs under way when ``wait``)."""
         self.pool.shutdown(wait=wait)
 
 

@@ -46,6 +46,7 @@ class CoverageReport:
 
     @staticmethod
     def key(part: str, branch) -> tuple:
+        """The key of one arm: ``(part, branch id, arm)``."""
         return (part, branch.id, branch.arm)
 
     def unreached(self) -> list:
@@ -54,6 +55,7 @@ class CoverageReport:
 
     @staticmethod
     def describe(part: str, branch) -> str:
+        """How reports name an arm: its line and label, with the part unless it is the body."""
         where = "" if part == "body" else f"{part} "
         return f"{where}{branch.describe()}"
 

@@ -37,6 +37,7 @@ class UtcDateTime(sa.TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
+        """The value as written: UTC (without a zone on SQLite); a naive datetime is an error."""
         if value is None:
             return None
         if value.tzinfo is None:
@@ -45,6 +46,7 @@ class UtcDateTime(sa.TypeDecorator):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value, dialect):
+        """The value as read: marked UTC when the database kept no zone."""
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)
         return value
