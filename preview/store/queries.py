@@ -25,7 +25,7 @@ def get_workspace(session: Session, workspace: WorkspaceRef = None) -> Workspace
     if isinstance(workspace, Workspace):
         return workspace
     slug = workspace or settings.get("PREVIEW_DEFAULT_WORKSPACE")
-    found = session.scalar(sa.select(Workspace).where(Workspace.slug == slug))
+    found = _workspace_by_slug(session, slug)
     if found is None:
         raise InputError(f"no workspace {slug!r}", field="workspace")
     return found
@@ -36,12 +36,16 @@ def ensure_workspace(session: Session, workspace: WorkspaceRef = None, name: str
     if isinstance(workspace, Workspace):
         return workspace
     slug = workspace or settings.get("PREVIEW_DEFAULT_WORKSPACE")
-    found = session.scalar(sa.select(Workspace).where(Workspace.slug == slug))
+    found = _workspace_by_slug(session, slug)
     if found is None:
         found = Workspace(slug=slug, name=name or slug)
         session.add(found)
         session.flush()
     return found
+
+
+def _workspace_by_slug(session: Session, slug: str) -> Workspace | None:
+    return session.scalar(sa.select(Workspace).where(Workspace.slug == slug))
 
 
 def _filters(workspace_id: int, where) -> list:
@@ -123,26 +127,23 @@ def get_recipient(session: Session, workspace: WorkspaceRef, external_id: str) -
 
 def get_records(session: Session, workspace: WorkspaceRef, external_ids: Iterable[str]) -> dict[str, dict]:
     """``{external id: record}`` for those of ``external_ids`` that exist in ``workspace``."""
-    ws = get_workspace(session, workspace)
-    wanted = list(dict.fromkeys(external_ids))
-    out: dict[str, dict] = {}
-    for start in range(0, len(wanted), 1000):
-        chunk = wanted[start : start + 1000]
-        rows = session.execute(
-            sa.select(Recipient.external_id, Recipient.record).where(Recipient.workspace_id == ws.id, Recipient.external_id.in_(chunk))
-        )
-        out.update(rows.all())
-    return out
+    return _by_external_id(session, get_workspace(session, workspace).id, external_ids, Recipient.record)
 
 
 def recipient_ids(session: Session, workspace_id: int, external_ids: Iterable[str]) -> dict[str, int]:
     """``{external id: primary key}`` of those of ``external_ids`` in the workspace."""
+    return _by_external_id(session, workspace_id, external_ids, Recipient.id)
+
+
+def _by_external_id(session: Session, workspace_id: int, external_ids: Iterable[str], column) -> dict:
+    """``{external id: column}`` of those of ``external_ids`` in the workspace, a thousand ids a
+    query (databases cap the parameters of one statement)."""
     wanted = list(dict.fromkeys(external_ids))
-    out: dict[str, int] = {}
+    out: dict = {}
     for start in range(0, len(wanted), 1000):
-        chunk = wanted[start : start + 1000]
         rows = session.execute(
-            sa.select(Recipient.external_id, Recipient.id).where(Recipient.workspace_id == workspace_id, Recipient.external_id.in_(chunk))
+            sa.select(Recipient.external_id, column)
+            .where(Recipient.workspace_id == workspace_id, Recipient.external_id.in_(wanted[start : start + 1000]))
         )
         out.update(rows.all())
     return out
