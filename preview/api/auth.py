@@ -20,7 +20,7 @@ from flask import g, make_response, request
 from preview.api.errors import ApiError
 from preview.api.state import api
 from preview.extension import db
-from preview.store.access import hash_token
+from preview.store.access import hash_token, token_state
 from preview.store.base import utcnow
 from preview.store.models import ApiToken, Workspace
 
@@ -73,9 +73,10 @@ def authenticate() -> Caller:
     now = utcnow()
     if token_row is None:
         raise _unauthorized("This API token is not known; check it was copied whole.")
-    if token_row.revoked_at is not None:
+    state = token_state(token_row, now)
+    if state == "revoked":
         raise _unauthorized("This API token was revoked; make a new one with `preview token create`.")
-    if token_row.expires_at is not None and token_row.expires_at <= now:
+    if state == "expired":
         raise _unauthorized("This API token has expired; make a new one with `preview token create`.")
     if token_row.last_used_at is None or now - token_row.last_used_at > _TOUCH_EVERY:
         session.execute(sa.update(ApiToken).where(ApiToken.id == token_row.id).values(last_used_at=now))

@@ -54,6 +54,7 @@ def list_cmd(workspace):
     import sqlalchemy as sa
 
     from preview.store import queries
+    from preview.store.access import token_state
     from preview.store.base import utcnow
     from preview.store.models import ApiToken, Workspace
 
@@ -63,7 +64,7 @@ def list_cmd(workspace):
             query = query.where(ApiToken.workspace_id == queries.get_workspace(session, workspace).id)
         now = utcnow()
         for token, slug in session.execute(query):
-            state = "revoked" if token.revoked_at else "expired" if token.expires_at and token.expires_at <= now else "active"
+            state = token_state(token, now)
             used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never"
             click.echo(f"{token.prefix}  {state:7}  {slug}  {token.name}  [{', '.join(token.scopes or [])}]  last used {used}")
 

@@ -72,11 +72,21 @@ def issue_token(
     return token, row
 
 
+def token_state(token, now: dt.datetime) -> str:
+    """``active``, ``revoked`` or ``expired``: the state of an :class:`ApiToken` (or of a row with
+    its ``revoked_at`` and ``expires_at``) at ``now``."""
+    if token.revoked_at is not None:
+        return "revoked"
+    if token.expires_at is not None and token.expires_at <= now:
+        return "expired"
+    return "active"
+
+
 def verify_token(session: Session, token: str, *, now: dt.datetime | None = None) -> ApiToken | None:
     """The live token matching ``token`` (not revoked, not expired), its use recorded; else None."""
     row = session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
     now = now or utcnow()
-    if row is None or row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
+    if row is None or token_state(row, now) != "active":
         return None
     row.last_used_at = now
     session.flush()
