@@ -156,6 +156,7 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def _insert_children(session: Session, pairs: list[tuple[int, dict]]) -> None:
+    """Insert the child rows (segments, events, orders and items, ...) of ``(recipient key, record)`` pairs."""
     rows: dict[type, list[dict]] = {model: [] for model in CHILD_TABLES}
     orders: list[tuple[dict, list[dict]]] = []
     for rid, r in pairs:
@@ -194,22 +195,29 @@ def _insert_children(session: Session, pairs: list[tuple[int, dict]]) -> None:
                 "value_text": _scalar_text(value), "source": sources.get(name),
             })
     if orders:
-        table = Order.__table__
-        insert_rows(session, table, [o for o, _ in orders])
-        keys = _order_ids(session, list({o["recipient_id"] for o, _ in orders}))
-        for order, items in orders:
-            order_id = keys[order["recipient_id"], order["position"]]
-            for i, item in enumerate(items):
-                rows[OrderItem].append({
-                    "order_id": order_id, "recipient_id": order["recipient_id"], "position": i, "sku": item["sku"],
-                    "name": item["name"], "category": item.get("category"), "price": item.get("price"),
-                    "quantity": item.get("quantity", 1), "gift": bool(item.get("gift", False)),
-                    "gift_wrap": bool(item.get("gift_wrap", False)), "returned": bool(item.get("returned", False)),
-                    "return_date": _date(item.get("return_date")), "return_reason": item.get("return_reason"),
-                })
+        rows[OrderItem] = _insert_orders(session, orders)
     for model, params in rows.items():
         if model is not Order:
             insert_rows(session, model.__table__, params)
+
+
+def _insert_orders(session: Session, orders: list[tuple[dict, list[dict]]]) -> list[dict]:
+    """Insert the ``(order row, its items)`` of ``orders``; returns the item rows, which need the
+    orders' new keys."""
+    insert_rows(session, Order.__table__, [o for o, _ in orders])
+    keys = _order_ids(session, list({o["recipient_id"] for o, _ in orders}))
+    items = []
+    for order, order_items in orders:
+        order_id = keys[order["recipient_id"], order["position"]]
+        for i, item in enumerate(order_items):
+            items.append({
+                "order_id": order_id, "recipient_id": order["recipient_id"], "position": i, "sku": item["sku"],
+                "name": item["name"], "category": item.get("category"), "price": item.get("price"),
+                "quantity": item.get("quantity", 1), "gift": bool(item.get("gift", False)),
+                "gift_wrap": bool(item.get("gift_wrap", False)), "returned": bool(item.get("returned", False)),
+                "return_date": _date(item.get("return_date")), "return_reason": item.get("return_reason"),
+            })
+    return items
 
 
 def _order_ids(session: Session, recipient_ids: list[int]) -> dict[tuple[int, int], int]:
