@@ -21,8 +21,6 @@ from preview.checks.registry import CheckSettings
 from preview.contract.errors import InputError
 
 DEFAULT_FILE = "campaign-preview.yaml"
-
-
 KEYS = ("severity", "disable", "options", "rule_dirs")
 
 
@@ -53,8 +51,13 @@ def unknown_settings(settings: CheckSettings, registry) -> list[str]:
 
     A typo there (``LNK01``) would otherwise silently change nothing.
     """
-    known = {c.spec.code for c in registry.all} | {c.spec.name for c in registry.all} | set(registry.families())
+    known = check_names(registry)
     return [key for key in [*settings.severity, *sorted(settings.disabled)] if key not in known]
+
+
+def check_names(registry) -> set[str]:
+    """Every name a setting may give a check by: its code, its name and its family."""
+    return {name for c in registry.all for name in (c.spec.code, c.spec.name, c.spec.family)}
 
 
 def _read(path: Path) -> dict:

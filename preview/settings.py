@@ -1,7 +1,7 @@
 """The ``PREVIEW_*`` settings: every one with its default and one line of help, in one table.
 
 The CLI reads them with :func:`load` (defaults, then a mapping such as a Flask config, then the
-environment); the Flask extension will do the same with ``app.config`` as the mapping. An
+environment); the Flask extension does the same with ``app.config`` as the mapping. An
 environment variable of the same name always wins, so a deployment can change any setting
 without touching code. Values from the environment are converted to the type of the default
 (``PREVIEW_SQL_ECHO=true``, ``PREVIEW_DEMO_SIZE=500``).

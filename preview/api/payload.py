@@ -9,6 +9,7 @@ from flask import request
 
 from preview.api.errors import ApiError
 from preview.api.state import api
+from preview.config import check_names
 
 MAX_ID = 2**31 - 1  # ids and version numbers fit a 32-bit integer column
 
@@ -133,7 +134,7 @@ def known_checks(overrides: dict, registry, path: str = "checks") -> dict:
     """``overrides`` if every key names a check code, check name or family of ``registry``."""
     if not overrides:
         return overrides
-    names = {n for c in registry.all for n in (c.spec.code, c.spec.name, c.spec.family)}
+    names = check_names(registry)
     for key in (*overrides.get("severity", {}), *overrides.get("disable", [])):
         if key not in names:
             where = "severity" if key in overrides.get("severity", {}) else "disable"

@@ -70,7 +70,7 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def engine_from_settings(config: Mapping | None = None, environ: Mapping[str, str] | None = None, instance_path=None) -> Engine:
-    """The engine the settings describe (what the CLI uses, and the Flask extension will)."""
+    """The engine the settings describe (what the CLI and the Flask extension use)."""
     return make_engine(
         database_url(config, environ, instance_path),
         echo=bool(settings.get("PREVIEW_SQL_ECHO", config, environ)),
