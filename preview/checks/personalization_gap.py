@@ -99,9 +99,9 @@ def unrendered_merge_tag(message, recipient, ctx):
         for _, _, token, syntax in tags(value):
             if token in source if message.inlined_dynamic else _in_static(parts, token):
                 # Named by the template's own part of the address, the same for every recipient.
-                where = where if kind in ("hidden", "alt") else f"{where.split()[0]} {flat(parts)[:80]}"
+                named = where if kind in ("hidden", "alt") else f"{where.split()[0]} {flat(parts)[:80]}"
                 yield static_finding(ctx, unrendered_merge_tag, message, "html", None, None, token, token=token,
-                                     syntax=syntax, where=where)
+                                     syntax=syntax, where=named)
             else:
                 yield ctx.finding(unrendered_merge_tag, message, recipient, part="html", text=token,
                                   template_level=False, token=token, syntax=syntax, where=where)

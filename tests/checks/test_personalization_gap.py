@@ -149,6 +149,15 @@ def test_a_tag_written_in_a_personalised_link_is_one_template_finding():
         (None, "*|FNAME|*", "link https://www.acme-home.com/u/?n=*|FNAME|*")]
 
 
+def test_a_tag_from_the_data_after_a_template_tag_in_one_link_names_the_recipients_link():
+    body = mjml('<mj-button href="https://www.acme-home.com/u/?n=*|FNAME|*&c={{ recipient.attributes.code }}">'
+                "Your picks</mj-button>")
+    found = only(findings(body, [recipient("r1", attributes={"code": "[[CODE]]"})]), "PZG001")
+    assert [(f.recipient_id, f.evidence.text, f.args["where"]) for f in found] == [
+        (None, "*|FNAME|*", "link https://www.acme-home.com/u/?n=*|FNAME|*&c="),
+        ("r1", "[[CODE]]", "link https://www.acme-home.com/u/?n=*|FNAME|*&c=[[CODE]]")]
+
+
 def test_tags_the_esp_fills_at_send_time_can_be_allowed():
     body = text_block("{% raw %}Hi *|FNAME|*, *|LIST:ADDRESS|*{% endraw %}")
     registry = Registry(CheckSettings.from_mapping(options={"allowed_merge_tags": ["*|LIST:ADDRESS|*"]}), entry_points=False)
