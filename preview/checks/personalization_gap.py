@@ -66,23 +66,31 @@ def unrendered_merge_tag(message, recipient, ctx):
             yield span_finding(ctx, unrendered_merge_tag, message, recipient, part, a, b, token=token, syntax=syntax,
                                where=PART_LABEL[part])
     body = planned_body(message, ctx)
-    if body is None:
-        return
+    if body is not None:
+        yield from _body_tags(message, recipient, ctx, body, tags, allowed)
+        yield from _attribute_tags(message, recipient, ctx, body[0], tags, allowed)
+
+
+def _body_tags(message, recipient, ctx, body, tags, allowed: set):
+    """PZG001 findings of the visible body text: the plan's static tags placed in this recipient's
+    text, and the tags of the recipient's values."""
     plan, place = body
-    doc = message.document
     text = message.body_text
     if message.inlined_dynamic:
         # Values are baked into this layout, so its text is this recipient's own: read all of it.
-        body_hits = [(a, b, t, s) for a, b, t, s in tags(text)]
+        hits = tags(text)
     else:
-        body_hits = [(place(a, n), place(b, n), t, s) for a, b, n, t, s in plan.tags if " ".join(t.split()) not in allowed]
-        for start, end, _slot in doc.text_spans:
-            body_hits.extend((start + a, start + b, t, s) for a, b, t, s in tags(text[start:end]))
-    for a, b, token, syntax in body_hits:
+        hits = [(place(a, n), place(b, n), t, s) for a, b, n, t, s in plan.tags if " ".join(t.split()) not in allowed]
+        for start, end, _slot in message.document.text_spans:
+            hits.extend((start + a, start + b, t, s) for a, b, t, s in tags(text[start:end]))
+    for a, b, token, syntax in hits:
         yield span_finding(ctx, unrendered_merge_tag, message, recipient, "html", a, b, token=token, syntax=syntax,
                            where=PART_LABEL["html"])
-    # Attributes and the hidden preview text are not part of the visible text: the plan judged the
-    # static ones; the ones holding values are read for each recipient.
+
+
+def _attribute_tags(message, recipient, ctx, plan, tags, allowed: set):
+    """PZG001 findings of links, images and the hidden preview text, which the visible text does
+    not hold: the plan judged the static ones; the ones holding values are read per recipient."""
     source = (getattr(ctx.campaign, "body", "") or "") if message.inlined_dynamic else ""
     for where, token, syntax in plan.attributes:
         if " ".join(token.split()) in allowed:
@@ -93,9 +101,9 @@ def unrendered_merge_tag(message, recipient, ctx):
         else:
             yield static_finding(ctx, unrendered_merge_tag, message, "html", None, None, token, token=token,
                                  syntax=syntax, where=where)
-    layout = doc.layout
+    doc = message.document
     for kind, index in plan.slotted:
-        where, value, parts = _attribute(doc, layout, kind, index)
+        where, value, parts = _attribute(doc, doc.layout, kind, index)
         for _, _, token, syntax in tags(value):
             if token in source if message.inlined_dynamic else _in_static(parts, token):
                 # Named by the template's own part of the address, the same for every recipient.
