@@ -5,7 +5,7 @@ The vocabulary (tag syntaxes, greeting words, null spellings, generic forms of a
 ``rules/merge_tags.yaml``, compiled in :mod:`preview.checks.merge_tags`. Greetings and what fills
 their name slot are found once per message (:mod:`preview.checks.greetings`); the body's template
 text is searched once per shared layout (:mod:`preview.checks.body_plan`), and per recipient only
-the values.
+the values. PZG005, which needs the whole run, is in :mod:`preview.checks.shared_name`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import re
 from urllib.parse import unquote
 
 from preview.checks.body_plan import planned_body
-from preview.checks.check import Check, check
+from preview.checks.check import check
 from preview.checks.gaps import gaps, greeting_gaps
-from preview.checks.greetings import GREETING_PARTS, greetings, slot_facts
+from preview.checks.greetings import greetings, slot_facts
 from preview.checks.layout_text import (
     PART_LABEL,
     flat,
@@ -25,18 +25,13 @@ from preview.checks.layout_text import (
     static_finding,
     value_spans,
 )
-from preview.checks.merge_tags import Vocabulary, fold_name, vocabulary
-from preview.checks.model import CheckSpec
+from preview.checks.merge_tags import Vocabulary, vocabulary
+from preview.checks.shared_name import shared_name
 
 _COMMON = {"family": "personalization-gap", "severity": "block"}
 
 # Parts whose text a finding can index.
 _TEXT_PARTS = ("subject", "preheader", "from_name")
-# Record fields that hold the recipient's own name, and template reads that feed a name slot.
-_NAME_FIELD = re.compile(
-    r"^(?:first_name|last_name|attributes\.(?:(?:first|given|last|family|sur|nick|display|full|preferred"
-    r"|salutation|greeting|customer|contact)_?name|nickname|salutation|name))$"
-)
 
 
 # -- checks ----------------------------------------------------------------------------------
@@ -315,114 +310,6 @@ def field_name_as_name(message, recipient, ctx):
             yield span_finding(ctx, field_name_as_name, message, recipient, g.part, g.slot_start, g.slot_end, slot=slot,
                                kind=kind, where=PART_LABEL[g.part])
 
-
-class SharedName(Check):
-    """PZG005: one name shown to most of the run's recipients while their own names differ.
-
-    Per recipient it notes the names shown in greetings and the values of slots fed by name
-    fields that are not the recipient's own first or last name. At the end, a name is a finding
-    when it was shown that way to more than half of at least ten recipients, or to at least ten
-    recipients who make up more than half of those shown a name not theirs (the "Michael"
-    fallback reaches exactly the people without a first name). Counting uses the Misra-Gries
-    summary, so memory stays bounded however many recipients a run checks.
-    """
-
-    _CAPACITY = 1000
-
-    def start(self, ctx) -> None:
-        ctx.state[self.spec.code] = {"total": 0, "wrong": 0, "counts": {}, "info": {}}
-
-    def run(self, message, recipient, ctx):
-        if recipient.get("is_seed") or (message.document is None and not message.subject):
-            return ()
-        state = ctx.state.setdefault(self.spec.code, {"total": 0, "wrong": 0, "counts": {}, "info": {}})
-        state["total"] += 1
-        own = set(fold_name(" ".join(str(recipient.get(f) or "") for f in ("first_name", "last_name"))).split())
-        wrong = False
-        for key, shown, part in self._shown(message, ctx):
-            if own and set(key.split()) <= own:
-                continue
-            wrong = True
-            self._count(state, key, shown, part, recipient)
-        state["wrong"] = state.get("wrong", 0) + wrong
-        return ()
-
-    def _shown(self, message, ctx):
-        seen = set()
-        for g in greetings(message, ctx):
-            name = slot_facts(ctx, g.slot)[0] if g.kind == "greeting" else None
-            if name and fold_name(name) not in seen:
-                seen.add(fold_name(name))
-                yield fold_name(name), name, g.part
-        for value, part in _name_values(message):
-            name = slot_facts(ctx, value)[0]
-            if name and fold_name(name) not in seen:
-                seen.add(fold_name(name))
-                yield fold_name(name), name, part
-
-    def _count(self, state, key, shown, part, recipient) -> None:
-        counts, info = state["counts"], state["info"]
-        if key not in counts and len(counts) >= self._CAPACITY:
-            # Misra-Gries: decrement every counter; names that reach zero make room.
-            for other in list(counts):
-                counts[other] -= 1
-                if counts[other] <= 0:
-                    del counts[other]
-                    info.pop(other, None)
-            return
-        counts[key] = counts.get(key, 0) + 1
-        entry = info.setdefault(key, {"shown": shown, "part": part, "examples": []})
-        if len(entry["examples"]) < 5:
-            entry["examples"].append(f"{recipient.get('id')}: first_name {recipient.get('first_name')!r}")
-
-    def finish(self, ctx):
-        state = ctx.state.get(self.spec.code) or {}
-        total, wrong = state.get("total", 0), state.get("wrong", 0)
-        least = int(ctx.option("shared_name_min_recipients", 10))
-        share = float(ctx.option("shared_name_share", 0.5))
-        for key, count in sorted(state.get("counts", {}).items(), key=lambda kv: -kv[1]):
-            # Most of the run, or, once enough people got a name not theirs, most of those: a
-            # fallback that is a real name reaches exactly the recipients without one.
-            if (total >= least and count > share * total) or (count >= least and count > share * wrong):
-                entry = state["info"][key]
-                yield ctx.template_finding(self, part=entry["part"], text=entry["shown"], name=entry["shown"],
-                                           shown=count, total=total, wrong=wrong, data=entry["examples"])
-
-
-def _name_values(message):
-    """(value, part) of every rendered value read from a name field."""
-    body = message.parts.get("body")
-    if message.document is not None and body is not None:
-        text = message.body_text
-        for start, end, slot in message.document.text_spans:
-            if slot < len(message.body_slot_chunks):
-                chunk = body.chunks[message.body_slot_chunks[slot]]
-                if any(_NAME_FIELD.match(p) for p in chunk.reads):
-                    yield text[start:end], "html"
-    for part in GREETING_PARTS:
-        out = message.parts.get(part)
-        for chunk in out.chunks if out else ():
-            if chunk.dynamic and any(_NAME_FIELD.match(p) for p in chunk.reads):
-                yield out.text[chunk.start : chunk.end], part
-
-
-shared_name = SharedName(
-    CheckSpec(
-        code="PZG005",
-        name="shared-name",
-        summary="Most recipients of the sample are greeted by the same name, which is not theirs.",
-        why="When one name reaches most people (a test value, a fallback that is a real name, a field mapped "
-        "from the wrong column), thousands get someone else's name, as when Aviva called its customers "
-        "'Michael'. Fires when one such name reaches more than half of at least 10 checked recipients, or at "
-        "least 10 recipients who are most of those shown a name not theirs (options shared_name_min_recipients "
-        "and shared_name_share).",
-        bad="{{ recipient.attributes.display_name }} holding 'Michael' for 8 of 10 sampled recipients",
-        good="{{ recipient.first_name | default('there', true) }}",
-        message="{name!r} is shown as the name of {shown} of {total} sampled recipients whose own names differ "
-        "({wrong} were shown a name not theirs)",
-        **_COMMON,
-    )
-)
 
 CHECKS = [unrendered_merge_tag, null_value, empty_greeting, missing_variable, shared_name, hard_coded_name,
           field_name_as_name]
