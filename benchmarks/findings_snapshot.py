@@ -60,7 +60,12 @@ def report_of(campaign, send_date, people: list[dict]) -> dict:
     run = CheckRun(campaign, registry=Registry(), send_date=send_date)
     for person in people:
         run.check(person)
-    return run.finish().to_dict()
+    report = run.finish().to_dict()
+    # The same run from another checkout of the repository gives the same file.
+    template = str(report["campaign"].get("template") or "")
+    if template.startswith(str(ROOT)):
+        report["campaign"]["template"] = template[len(str(ROOT)) + 1 :]
+    return report
 
 
 def save(folder: Path, n_demo: int, n_bench: int) -> None:
