@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 
 import pytest
+import redis
 
 from preview.app import create_app
 from preview.jobs import ThreadExecutor
@@ -119,6 +120,17 @@ def tenant(app):
 @pytest.fixture
 def other(app):
     return add_tenant(app, "globex", recipients=audience("b-"))
+
+
+def empty_redis_db(url: str):
+    """A client of the Redis database ``url``, emptied; the test is skipped without a Redis server."""
+    client = redis.Redis.from_url(url, socket_connect_timeout=0.5)
+    try:
+        client.ping()
+    except redis.RedisError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    client.flushdb()
+    return client
 
 
 def wait_for_run(client, headers, run_id: int, timeout: float = 60) -> dict:

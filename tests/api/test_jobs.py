@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-import redis
 
 from preview.api import signing
 from preview.jobs import ThreadExecutor, make_executor
@@ -20,7 +19,15 @@ from preview.jobs.celery_app import CeleryExecutor
 from preview.jobs.local import LocalProcessExecutor
 from preview.store import migrate
 from preview.store.db import make_engine
-from tests.api.conftest import MASTER, add_tenant, audience, close_app, make_app, wait_for_run
+from tests.api.conftest import (
+    MASTER,
+    add_tenant,
+    audience,
+    close_app,
+    empty_redis_db,
+    make_app,
+    wait_for_run,
+)
 
 BROKER = "redis://127.0.0.1:6379/11"
 
@@ -60,12 +67,7 @@ def test_local_worker_processes_run_presends_and_deliver_callbacks(db_url, engin
 
 @pytest.fixture
 def broker():
-    client = redis.Redis.from_url(BROKER, socket_connect_timeout=0.5)
-    try:
-        client.ping()
-    except redis.RedisError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    client.flushdb()
+    client = empty_redis_db(BROKER)
     yield BROKER
     client.flushdb()
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-import redis
-
 from preview.api.state import api
 from preview.store import queries
 from preview.store.importer import import_records
-from tests.api.conftest import close_app, make_app
+from tests.api.conftest import close_app, empty_redis_db, make_app
 from tests.conftest import recipient
 
 REDIS_TEST_DB = "redis://127.0.0.1:6379/12"
@@ -56,18 +53,8 @@ def test_send_date_and_version_are_part_of_the_answer(client, tenant):
     assert client.get("/api/v1/verdict", headers=tenant.headers, query_string={"campaign": "gated"}).get_json()["error"]["field"] == "recipient"
 
 
-def _redis_or_skip():
-    client = redis.Redis.from_url(REDIS_TEST_DB, socket_connect_timeout=0.5)
-    try:
-        client.ping()
-    except redis.RedisError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    return client
-
-
 def test_processes_share_verdicts_through_redis(db_url, engine):
-    store = _redis_or_skip()
-    store.flushdb()
+    store = empty_redis_db(REDIS_TEST_DB)
     first = make_app(db_url, PREVIEW_REDIS_URL=REDIS_TEST_DB)
     second = make_app(db_url, PREVIEW_REDIS_URL=REDIS_TEST_DB)
     try:
