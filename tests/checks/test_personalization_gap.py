@@ -13,6 +13,7 @@ from preview.checks.greetings import find_greetings
 from preview.checks.merge_tags import compile_vocabulary
 from preview.checks.registry import CheckSettings, Registry
 from preview.checks.rules import Rules
+from tests.checks.corpus_runs import corpus_run
 from tests.conftest import make, mjml, recipient, run_checks
 
 FAMILY = "personalization-gap"
@@ -469,8 +470,7 @@ def test_corpus_esp_tags_are_all_found_and_nothing_is_invented(corpus):
     # one of them must be reported, and every reported tag must be in the template.
     esp_tag = re.compile(r"\[\[[A-Za-z_]+\]\]|\{[a-z]+_[a-z_]+\}")
     for path in corpus:
-        source = path.read_text(encoding="utf-8")
-        report, _ = run_checks(make(source, path.name), [recipient("r1")])
+        source, report, _ = corpus_run(path)
         tags = {f.evidence.text for f in report.findings if f.code == "PZG001"}
         assert set(esp_tag.findall(source)) <= tags, path.name
         assert all(t in source or t in unquote(source) for t in tags), (path.name, tags)
@@ -479,8 +479,7 @@ def test_corpus_esp_tags_are_all_found_and_nothing_is_invented(corpus):
 def test_corpus_hard_coded_greetings_are_the_real_ones(corpus):
     names = {}
     for path in corpus:
-        report, _ = run_checks(make(path.read_text(encoding="utf-8"), path.name), [recipient("r1")])
-        for f in report.findings:
+        for f in corpus_run(path)[1].findings:
             if f.code == "PZG006":
                 names[path.name] = f.args["name"]
     # austin.mjml says "Hi Jane," and delivery.mjml "Hello John,"; no other template names anyone.
