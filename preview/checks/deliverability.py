@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from preview.checks.check import check
 from preview.checks.images import is_pixel
+from preview.checks.layout_text import SLOT_MARK, Placer, slot_order, static_finding
 from preview.checks.sharing import per_layout, per_run, same_for_everyone, whole_finding
 
 _COMMON = {"family": "deliverability", "severity": "warn"}
@@ -271,19 +272,25 @@ def _body_spam(message, recipient, ctx, spam):
         return
 
     def plan():
-        found, seen, offset = [], set(), 0
-        values = document.text_values
+        # The first match of each rule in the static text, at its offset in the layout's skeleton
+        # with the number of values before it: a Placer moves it to each recipient's text.
+        found, seen, offset, before = [], set(), 0, 0
         for piece in document.layout.text:
-            text = piece if type(piece) is str else values[piece]
-            if type(piece) is str:
-                for rule_id, reason, start, end, matched in phrase_matches(spam, text):
-                    if rule_id not in seen:
-                        seen.add(rule_id)
-                        found.append(_spam_finding(ctx, message, None, "html", offset + start, offset + end, rule_id, reason, matched, static=True))
-            offset += len(text)
-        return found
+            if type(piece) is not str:
+                offset, before = offset + len(SLOT_MARK), before + 1
+                continue
+            for rule_id, reason, start, end, matched in phrase_matches(spam, piece):
+                if rule_id not in seen:
+                    seen.add(rule_id)
+                    found.append((rule_id, reason, offset + start, offset + end, matched, before))
+            offset += len(piece)
+        return slot_order(document.layout), found
 
-    yield from per_layout(ctx, message, "deliverability.spam", plan)
+    order, static = per_layout(ctx, message, "deliverability.spam", plan)
+    place = Placer(order, document)
+    for rule_id, reason, start, end, matched, before in static:
+        yield static_finding(ctx, spam_phrasing, message, "html", place(start, before), place(end, before), matched,
+                             phrase=matched, reason=reason, rule=rule_id)
     values = document.text_values
     for span_start, _, slot in document.text_spans:
         shifted = [(r, why, span_start + a, span_start + b, m) for r, why, a, b, m in phrase_matches(spam, values[slot])]
@@ -307,10 +314,9 @@ def _text_part_spam(message, recipient, ctx, spam):
             if chunk.dynamic:
                 yield _spam_finding(ctx, message, recipient, "text", chunk.start + start, chunk.start + end, rule_id, reason, matched)
                 continue
-            key = ("deliverability.text_spam", text, start)
-            if key not in ctx.cache:
-                ctx.cache[key] = _spam_finding(ctx, message, None, "text", chunk.start + start, chunk.start + end, rule_id, reason, matched, static=True)
-            yield ctx.cache[key]
+            # Template text: one finding, placed where this recipient's text has it.
+            yield static_finding(ctx, spam_phrasing, message, "text", chunk.start + start, chunk.start + end, matched,
+                                 phrase=matched, reason=reason, rule=rule_id)
 
 
 def _first_per_rule(ctx, message, recipient, part, matches, static):

@@ -159,6 +159,20 @@ def test_spam_phrasing_in_own_text_part():
     assert [(f.part, f.recipient_id) for f in found if f.code == "DLV006"] == [("text", "r1")]
 
 
+def test_a_template_spam_phrase_after_a_value_points_at_each_recipients_text():
+    # One finding for the template, but the span it gives each recipient's render must index
+    # that render's text, whatever the length of the name before it.
+    found, results = findings(TEXT, "<mj-text>Hi {{ recipient.first_name }}, act now!</mj-text>",
+                              text="Hi {{ recipient.first_name }}, act now!",
+                              recipients=[recipient("r1", first_name="Al"), recipient("r2", first_name="Maximilian")])
+    assert {(f.part, f.recipient_id) for f in found if f.args.get("rule") == "urgency"} == {("html", None), ("text", None)}
+    for result in results:
+        spans = [(f.part, f.evidence) for f in result.findings if f.code == "DLV006"]
+        assert len(spans) == 2  # "act now", in the body and in the text part
+        for part, evidence in spans:
+            assert result.message.part_text(part)[evidence.start : evidence.end] == evidence.text, result.recipient["id"]
+
+
 # -- images versus text -------------------------------------------------------------------------
 
 
