@@ -230,12 +230,10 @@ def phrase_matches(spam: SpamRules, text: str) -> tuple:
     return tuple(sorted(found, key=lambda m: m[2]))
 
 
-def _spam_finding(ctx, message, recipient, part, start, end, rule_id, reason, matched, static=None):
-    """A DLV006 finding; ``static`` None lets the text's lineage decide template or recipient."""
-    return ctx.finding(
-        spam_phrasing, message, None if static else recipient, part=part, start=start, end=end,
-        template_level=static, phrase=matched, reason=reason, rule=rule_id,
-    )
+def _spam_finding(ctx, message, recipient, part, start, end, rule_id, reason, matched):
+    """A DLV006 finding; the text's lineage decides whether it is the template's or the recipient's."""
+    return ctx.finding(spam_phrasing, message, recipient, part=part, start=start, end=end, phrase=matched,
+                       reason=reason, rule=rule_id)
 
 
 @check(
@@ -255,7 +253,7 @@ def spam_phrasing(message, recipient, ctx):
     if not phrases:
         return
     for part in ("subject", "preheader"):
-        yield from _first_per_rule(ctx, message, recipient, part, phrase_matches(phrases, message.part_text(part)), None)
+        yield from _first_per_rule(ctx, message, recipient, part, phrase_matches(phrases, message.part_text(part)))
     if message.text_part is not None:
         yield from _text_part_spam(message, recipient, ctx, phrases)
     if message.document is not None:
@@ -268,7 +266,7 @@ def _body_spam(message, recipient, ctx, spam):
     runs across static text and a value is not seen; that trade keeps per-recipient work tiny."""
     document = message.document
     if message.inlined_dynamic:
-        yield from _first_per_rule(ctx, message, recipient, "html", phrase_matches(spam, message.body_text), None)
+        yield from _first_per_rule(ctx, message, recipient, "html", phrase_matches(spam, message.body_text))
         return
 
     def plan():
@@ -294,7 +292,7 @@ def _body_spam(message, recipient, ctx, spam):
     values = document.text_values
     for span_start, _, slot in document.text_spans:
         shifted = [(r, why, span_start + a, span_start + b, m) for r, why, a, b, m in phrase_matches(spam, values[slot])]
-        yield from _first_per_rule(ctx, message, recipient, "html", shifted, None)
+        yield from _first_per_rule(ctx, message, recipient, "html", shifted)
 
 
 def _text_part_spam(message, recipient, ctx, spam):
@@ -302,7 +300,7 @@ def _text_part_spam(message, recipient, ctx, spam):
     memoised by their text (and their findings built once), recipient values scanned as they come."""
     output = message.parts.get("text")
     if output is None:
-        yield from _first_per_rule(ctx, message, recipient, "text", phrase_matches(spam, message.text_part), None)
+        yield from _first_per_rule(ctx, message, recipient, "text", phrase_matches(spam, message.text_part))
         return
     seen = set()
     for chunk in output.chunks:
@@ -319,12 +317,13 @@ def _text_part_spam(message, recipient, ctx, spam):
                                  phrase=matched, reason=reason, rule=rule_id)
 
 
-def _first_per_rule(ctx, message, recipient, part, matches, static):
+def _first_per_rule(ctx, message, recipient, part, matches):
+    """A finding for the first match of each rule in ``matches``."""
     seen = set()
     for rule_id, reason, start, end, matched in matches:
         if rule_id not in seen:
             seen.add(rule_id)
-            yield _spam_finding(ctx, message, recipient, part, start, end, rule_id, reason, matched, static=static)
+            yield _spam_finding(ctx, message, recipient, part, start, end, rule_id, reason, matched)
 
 
 # -- images versus text -----------------------------------------------------------------------
