@@ -109,6 +109,7 @@ class CheckRun:
                 self._run_check(c, message, recipient, findings)
                 code = c.spec.code
                 times.checks[code] = times.checks.get(code, 0.0) + clock() - started
+        message.memo.clear()  # the checks' shared work on this recipient: not needed any more
         for f in findings:
             self.report.add(f)
         self.report.recipients_checked += 1

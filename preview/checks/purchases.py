@@ -22,6 +22,7 @@ from preview.checks.visible import VISIBLE_PARTS, Hit, find, line_around, shown_
 
 _ITEM_PATH = re.compile(r"^orders\[(\d+)\](?:\.items\[(\d+)\])?")
 _REC_PATH = re.compile(r"^recommendations\[(\d+)\]")
+_REFS = "purchases.refs"  # the message's purchase copy, shared by the gift and returned-item checks
 
 
 @dataclass(frozen=True)
@@ -346,9 +347,9 @@ def copy_references(ctx, message, recipient: dict) -> list[CopyReference]:
 
 
 def _memo_refs(ctx, message, recipient):
-    slot = ctx.cache.get("purchases:refs")
-    if slot is not None and slot[0] is message:
-        return slot[1]
+    found = message.memo.get(_REFS)
+    if found is not None:
+        return found
     out: list[CopyReference] = []
     seen = set()
     for hit in find(ctx, "purchase_copy", message):
@@ -365,5 +366,5 @@ def _memo_refs(ctx, message, recipient):
             items = purchases_in(ctx, message, recipient, hit.part, nxt[0], nxt[1])
             end = nxt[1] if items else end
         out.append(CopyReference(hit, hit.part, start, end, tuple(items)))
-    ctx.cache["purchases:refs"] = (message, out)
+    message.memo[_REFS] = out
     return out

@@ -37,7 +37,14 @@ _FOLD_PAIRS = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'
 _GAP = r"(?:[\s\-\u2013\u2014*_~]|[^\w\s.!?,;:'\"()])+"
 _WORD_EDGE_L = r"(?<![\w'])"
 _WORD_EDGE_R = r"(?![\w])"
-_RECENT = 16  # texts whose matches a PhraseSet keeps
+# Sentence punctuation: no gap, wildcard or plural suffix of a phrase takes one of these, so a
+# character of them that no phrase of a set spells out is a place no match of the set can span.
+_CUT_CANDIDATES = "".join(c for c in '.!?,;:"()' if not re.fullmatch(_GAP, c) and not re.fullmatch(r"[\w'-]", c))
+# Texts whose matches a PhraseSet keeps: many recur (subjects that differ by a first name, the
+# recipient values of a shared layout and the template text around them), and a text's matches
+# are always the same. Bounded both ways, so a run over any audience holds a fixed amount.
+_MEMO_TEXTS = 2048
+_MEMO_CHARS = 250_000
 
 
 @lru_cache(maxsize=512)
@@ -107,7 +114,8 @@ class PhraseSet:
 
     def __init__(self, entries: list[dict], key: str = "phrases"):
         self.entries = [e for e in entries if e.get(key)]
-        self._recent: dict[str, tuple] = {}  # text -> its matches, for the last few texts
+        self._memo: dict[str, tuple] = {}  # text -> its matches, oldest first
+        self._memo_chars = 0
         self._owner: list[int] = []  # named group number -> entry index
         # letter -> [(first word, [rest of each phrase])]. Only neighbours in the order share a
         # first word, so the first phrase to match at a place is the one the order says.
@@ -129,26 +137,45 @@ class PhraseSet:
                 words = "|".join(f"{head[1:]}(?:{'|'.join(tails)})" for head, tails in runs)
                 alternatives.append(f"{re.escape(letter)}(?:{words})")
         self.regex = re.compile(_WORD_EDGE_L + "(?:" + "|".join(alternatives) + ")", re.IGNORECASE) if alternatives else None
+        # The characters no match of this set can contain: sentence punctuation its phrases do
+        # not spell out. Text cut at them scans piece by piece exactly as it scans whole (a match
+        # never spans a cut, and to a phrase's word edges a cut and the end of a text look alike:
+        # neither is a word character); preview.checks.scanning shares layouts' scans so.
+        spelled = {char for entry in self.entries for phrase in entry[key] for char in _literal_chars(str(phrase))}
+        self.cuts = "".join(c for c in _CUT_CANDIDATES if c not in spelled)
 
-    def finditer(self, text: str):
-        """Yield every :class:`Match` in ``text``.
+    def matches(self, text: str) -> tuple:
+        """Every :class:`Match` in ``text``, leftmost first, as a tuple.
 
-        The matches of the last few texts are kept: several checks scan the same subject or
-        body with the same phrases (a third of the scans of a run repeat one).
+        Memoised by text (bounded): the texts of a run recur, and several checks scan the same
+        subject or value with the same phrases.
         """
         if self.regex is None or not text:
-            return iter(())
-        found = self._recent.get(text)
+            return ()
+        found = self._memo.get(text)
         if found is None:
             entries, owner = self.entries, self._owner
             found = tuple(
                 Match(entries[owner[int(m.lastgroup[1:])]], m.start(), m.end(), text[m.start() : m.end()])
                 for m in self.regex.finditer(fold(text))
             )
-            if len(self._recent) >= _RECENT:
-                del self._recent[next(iter(self._recent))]
-            self._recent[text] = found
-        return iter(found)
+            self._remember(text, found)
+        return found
+
+    def _remember(self, text: str, found: tuple) -> None:
+        if len(text) > _MEMO_CHARS:
+            return
+        memo = self._memo
+        while memo and (len(memo) >= _MEMO_TEXTS or self._memo_chars + len(text) > _MEMO_CHARS):
+            oldest = next(iter(memo))  # the oldest first: dicts keep their order
+            self._memo_chars -= len(oldest)
+            del memo[oldest]
+        memo[text] = found
+        self._memo_chars += len(text)
+
+    def finditer(self, text: str):
+        """Yield every :class:`Match` in ``text`` (see :meth:`matches`)."""
+        return iter(self.matches(text))
 
     def search(self, text: str) -> Match | None:
         """The first :class:`Match` in ``text``, or None."""
@@ -156,6 +183,17 @@ class PhraseSet:
 
     def __bool__(self) -> bool:
         return self.regex is not None
+
+
+def _literal_chars(phrase: str) -> set[str]:
+    """The characters a phrase spells out, as :func:`phrase_pattern` reads it (not its ``...``
+    gaps or ``*`` wildcards)."""
+    chars: set[str] = set()
+    for token in fold(phrase).strip().split():
+        if token == "...":
+            continue
+        chars.update(token[:-1] if token.endswith("*") and len(token) > 1 else token)
+    return chars
 
 
 def _ordered(entries: list[dict], key: str) -> list[tuple[str, int, bool]]:

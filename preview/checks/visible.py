@@ -1,15 +1,13 @@
 """What a reader sees of one render: phrase hits in the visible parts and the values shown.
 
 Several misfire families ask the same two questions of a message, so they are answered here once
-per recipient (and memoised in ``ctx.cache`` while that recipient's checks run):
+per recipient (and memoised in ``message.memo`` while that recipient's checks run):
 
 * where do the phrases of a rule file occur in the subject, preheader, from name and visible
-  body text (:func:`find`), and what line of copy holds each hit (:func:`line_around`);
+  body text (:func:`find`; :mod:`preview.checks.scanning` scans the template text of a shared
+  layout once and per recipient only the text around the values), and what line of copy holds
+  each hit (:func:`line_around`);
 * which recipient values are shown, where, and from which fields (:func:`shown_values`).
-
-Phrase search is the costly step, so in the body it is split along the shared layout: matches
-inside the layout's static text are found once per layout and reused for every recipient, and
-only the text around each recipient value is searched per recipient.
 """
 
 from __future__ import annotations
@@ -17,25 +15,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from preview.checks import scanning
 from preview.checks.rules import PhraseSet
+from preview.checks.scanning import Hit
 
 # The parts a recipient sees before and after opening the email (the plain-text part is derived
 # from the same copy, so judging it again would only repeat findings).
 VISIBLE_PARTS = ("subject", "preheader", "from_name", "html")
-# The text searched on each side of a recipient value; longer than any phrase of the rule files.
-_WINDOW = 160
+_SHOWN = "visible.shown"
 _TAG = re.compile(r"<[^>]*>")
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One phrase match in a visible part: the rule entry and where it sits."""
-
-    part: str
-    start: int
-    end: int
-    text: str
-    rule: dict
 
 
 @dataclass(frozen=True)
@@ -54,111 +42,16 @@ def matcher(ctx, name: str, where=None) -> PhraseSet:
     return ctx.rules.phrases(name, where=where)
 
 
-def _memo(ctx, key, message, compute):
-    # One entry per key: the checks of one recipient run back to back, so the last message is
-    # the only one worth keeping, and the cache never grows with the audience.
-    slot = ctx.cache.get(key)
-    if slot is not None and slot[0] is message:
-        return slot[1]
-    value = compute()
-    ctx.cache[key] = (message, value)
-    return value
-
-
 def find(ctx, name: str, message, parts=VISIBLE_PARTS, where=None) -> list[Hit]:
     """Every hit of rule file ``name`` (entries kept by ``where``) in ``parts`` of ``message``."""
     phrases = matcher(ctx, name, where)
     if not phrases:
         return []
-    hits: list[Hit] = []
+    found: list[Hit] = []
     for part in parts:
-        # Memoised per part: a check that reads only the subject does not pay for the body.
-        hits.extend(_memo(ctx, ("visible:find", name, where, part), message, lambda part=part: _find_part(ctx, phrases, message, part)))
-    return hits
-
-
-def _find_part(ctx, phrases: PhraseSet, message, part: str) -> list[Hit]:
-    if part == "html":
-        return _body_hits(ctx, phrases, message)
-    text = message.part_text(part)
-    return [Hit(part, m.start, m.end, m.text, m.rule) for m in phrases.finditer(text)]
-
-
-def _body_hits(ctx, phrases: PhraseSet, message) -> list[Hit]:
-    doc = message.document
-    if doc is None:
-        return []
-    text = doc.text
-    if message.inlined_dynamic:
-        # Some values are baked into the layout, so the layout is not shared: search it all.
-        return [Hit("html", m.start, m.end, m.text, m.rule) for m in phrases.finditer(text)]
-    static = _static_hits(ctx, phrases, doc.layout)
-    found: dict[tuple, Hit] = {}
-    # Static segments sit at offsets that move with the lengths of the values before them.
-    pos = 0
-    segment = 0
-    values = doc.text_values
-    for piece in doc.layout.text:
-        if type(piece) is str:
-            for start, end, rule in static[segment]:
-                a, b = pos + start, pos + end
-                found[(a, b, rule["id"])] = Hit("html", a, b, text[a:b], rule)
-            segment += 1
-            pos += len(piece)
-        else:
-            pos += len(values[piece])
-    for a, b in _windows(doc.text_spans, len(text)):
-        chunk = text[a:b]
-        for m in phrases.finditer(chunk):
-            # A match cut by the window edge is not a real match; a real one is found whole in
-            # the window of the value it touches, or in the static text.
-            if (m.start == 0 and a > 0) or (m.end == len(chunk) and b < len(text)):
-                continue
-            key = (a + m.start, a + m.end, m.rule["id"])
-            found.setdefault(key, Hit("html", key[0], key[1], m.text, m.rule))
-    # Like one scan of the whole text: leftmost first, and no match inside an earlier one.
-    out: list[Hit] = []
-    for hit in sorted(found.values(), key=lambda h: (h.start, -h.end)):
-        if not out or hit.start >= out[-1].end:
-            out.append(hit)
-    return out
-
-
-def _static_hits(ctx, phrases: PhraseSet, layout) -> list[list[tuple]]:
-    """Matches inside each static segment of ``layout``, minus those touching a value."""
-    key = ("visible:static", id(phrases), id(layout))
-    slot = ctx.cache.get(key)
-    if slot is not None and slot[0] is layout:
-        return slot[1]
-    pieces = layout.text
-    out: list[list[tuple]] = []
-    for index, piece in enumerate(pieces):
-        if type(piece) is not str:
-            continue
-        value_before = index > 0
-        value_after = index < len(pieces) - 1
-        keep = []
-        for m in phrases.finditer(piece):
-            # A match at an edge next to a value may change with the value (word boundaries):
-            # leave it to the per-recipient window search.
-            if (m.start == 0 and value_before) or (m.end == len(piece) and value_after):
-                continue
-            keep.append((m.start, m.end, m.rule))
-        out.append(keep)
-    ctx.cache[key] = (layout, out)
-    return out
-
-
-def _windows(spans, length: int) -> list[tuple[int, int]]:
-    """Merged ranges of text around each value span."""
-    ranges: list[list[int]] = []
-    for start, end, _slot in spans:
-        a, b = max(0, start - _WINDOW), min(length, end + _WINDOW)
-        if ranges and a <= ranges[-1][1]:
-            ranges[-1][1] = max(ranges[-1][1], b)
-        else:
-            ranges.append([a, b])
-    return [(a, b) for a, b in ranges]
+        # Per part: a check that reads only the subject does not pay for the body.
+        found.extend(scanning.hits(phrases, message, part))
+    return found
 
 
 def leaf_paths(paths) -> list[str]:
@@ -178,7 +71,10 @@ def line_around(text: str, start: int, end: int) -> tuple[int, int]:
 
 def shown_values(ctx, message) -> list[Shown]:
     """Every recipient value shown in a visible part, with the fields its expression read."""
-    return _memo(ctx, "visible:shown", message, lambda: _shown(message))
+    shown = message.memo.get(_SHOWN)
+    if shown is None:
+        shown = message.memo[_SHOWN] = _shown(message)
+    return shown
 
 
 def _shown(message) -> list[Shown]:

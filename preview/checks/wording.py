@@ -6,17 +6,17 @@ only finds them, drops matches that an entry's ``except`` phrases cover ("wine r
 wine), decides whether a claim is really about the recipient (not hedged, not about someone
 else), and tells whether a stretch of copy was driven by the recipient's data (lineage).
 
-Results are memoised per message in ``ctx.cache`` so the several checks of three families scan
-each text once.
+Results are memoised per message (``message.memo``) so the several checks of three families scan
+each text once; :mod:`preview.checks.scanning` finds the phrases.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from preview.checks import facts
+from preview.checks import facts, scanning
 from preview.checks.evidence import entry_of, lineage_paths
+from preview.checks.scanning import Hit
 
 # Fields that identify the recipient but say nothing about their life: a branch on them does
 # not make copy "driven by the recipient's data" in the sense the misfire families mean.
@@ -29,24 +29,12 @@ _MEMO = "wording.memo"
 SURFACES = ("subject", "preheader", "from_name", "html", "text")
 
 
-@dataclass(frozen=True)
-class Hit:
-    """A rule entry's phrase found on one surface (``part``) of one message."""
-
-    part: str
-    start: int
-    end: int
-    text: str
-    rule: dict
-
-
 def _memo(ctx, message) -> dict:
-    memo = ctx.cache.get(_MEMO)
-    # Holding the message itself (not its id) keeps the key from being reused by a new object.
-    if memo is None or memo[0] is not message:
-        memo = (message, {})
-        ctx.cache[_MEMO] = memo
-    return memo[1]
+    # The checks of one recipient share these results; they go with the message.
+    memo = message.memo.get(_MEMO)
+    if memo is None:
+        memo = message.memo[_MEMO] = {}
+    return memo
 
 
 class kind:  # noqa: N801 - reads as a filter: where=kind("claim")
@@ -91,11 +79,10 @@ def scan(ctx, message, file: str, *, key: str = "phrases", where=None) -> list[H
 def _find(ctx, matcher, message) -> list[Hit]:
     if not matcher:
         return []
-    hits = []
+    hits: list[Hit] = []
     for part in SURFACES:
-        text = message.part_text(part) if part != "text" else message.text_part
-        if text:
-            hits.extend(Hit(part, m.start, m.end, m.text, m.rule) for m in matcher.finditer(text))
+        if part != "text" or message.text_part is not None:
+            hits.extend(scanning.hits(matcher, message, part))
     return hits
 
 

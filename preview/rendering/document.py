@@ -172,6 +172,9 @@ class Layout:
         self.images: list[ImageSlots] = []
         self.font_sizes: list[tuple[float, tuple]] = []  # (px, slotted text of the element)
         self.parse_error: str | None = None
+        # Work that readers of the layout do once for every recipient who shares it (the checks'
+        # scans of its template text), keyed by whoever does it; it goes when the layout goes.
+        self.memo: dict = {}
         if html.strip():
             self._parse(html)
         # Per link and image: the finished object when it holds no slot, else its slots.
@@ -297,6 +300,19 @@ class Document:
     def text_spans(self) -> list[tuple[int, int, int]]:
         """``(start, end, slot)`` of the recipient values inside :attr:`text`."""
         return self._text[1]
+
+    @cached_property
+    def part_starts(self) -> list[int]:
+        """Where each part of the layout's text (template text or a value) starts in :attr:`text`,
+        plus the text's length: offsets in the layout's template text move by the values' lengths."""
+        values = self.text_values
+        pos = 0
+        out = []
+        for p in self.layout.text:
+            out.append(pos)
+            pos += len(p) if type(p) is str else len(values[p])
+        out.append(pos)
+        return out
 
     @cached_property
     def hidden_text(self) -> str:

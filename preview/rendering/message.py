@@ -72,6 +72,8 @@ class RenderedMessage:
     nulls: list[tuple[str, str]] = field(default_factory=list)  # (part, field path)
     branch_hits: set = field(default_factory=set)
     elapsed: float = 0.0
+    # Work the checks of this recipient share (phrase hits of each part), dropped after them.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def html(self) -> str:

@@ -71,6 +71,29 @@ def test_each_match_names_its_entry_and_longest_phrase_wins():
     assert list(PhraseSet([]).finditer("anything")) == []
 
 
+def test_cuts_are_the_sentence_punctuation_no_phrase_spells_out():
+    assert PhraseSet([{"id": "x", "phrases": ["congratulations on your wedding"]}]).cuts == '.!?,;:"()'
+    # A gap (...) and a wildcard (*) are not spelled out; a comma and a quote in a phrase are.
+    spelled = PhraseSet([{"id": "x", "phrases": ["congrat* on ... wedding", "congratulations, graduate", 'you said "i do']}])
+    assert spelled.cuts == ".!?;:()"
+    text = 'Well, congratulations, graduate! You said "I do.'
+    assert [m.text for m in spelled.finditer(text)] == ["congratulations, graduate", 'You said "I do']
+
+
+def test_matches_are_remembered_per_text_within_bounds(monkeypatch):
+    monkeypatch.setattr("preview.checks.rules._MEMO_TEXTS", 3)
+    matcher = PhraseSet([{"id": "x", "phrases": ["new home"]}])
+    texts = [f"Hi {name}, welcome to your new home" for name in ("Ana", "Bo", "Cy", "Di", "Ed")]
+    for text in texts * 2:
+        assert [m.text for m in matcher.matches(text)] == ["new home"]
+        assert len(matcher._memo) <= 3
+    assert matcher.matches(texts[-1]) is matcher.matches(texts[-1])  # a recent text is not scanned again
+    monkeypatch.setattr("preview.checks.rules._MEMO_CHARS", 40)
+    kept = dict(matcher._memo)
+    matcher.matches("x" * 100)  # longer than the memo holds: scanned, not kept, and nothing evicted
+    assert matcher._memo == kept
+
+
 def write(folder, name, text):
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{name}.yaml").write_text(text)

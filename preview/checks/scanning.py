@@ -1,0 +1,127 @@
+"""Where the phrases of a rule file occur in what a recipient reads, paying per recipient only for
+the text that differs.
+
+:func:`hits` gives exactly what ``phrases.finditer(message.part_text(part))`` gives (same matches,
+same order), but the visible body text is not scanned whole for each recipient. Recipients of a
+campaign share a layout (``preview.rendering.document.Layout``): template text with slots where
+their values go. A phrase set's *cuts* (:attr:`PhraseSet.cuts`: sentence punctuation its phrases
+do not spell out) are places no match can span, and to a phrase's word edges a cut and the end
+of a text look alike; so text cut there scans piece by piece exactly as it scans whole. The
+template text between the first and the last cut of each stretch of template text is scanned once
+per layout; per recipient only the *runs* are scanned, each from the last cut before a value to
+the first cut after it, and those recur too ("Hi Ana,"), so the phrase set's memo of texts
+answers most of them. Subject, preheader, sender name and a plain-text part are scanned whole
+through the same memo (they recur with the first names in them).
+
+Results are kept in ``message.memo`` for the other checks of the same recipient.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from preview.checks.rules import PhraseSet, fold
+
+_STATIC, _RUN = 0, 1
+
+
+class Hit(NamedTuple):
+    """A rule entry's phrase found in one part of one message (``start``/``end`` index
+    ``message.part_text(part)``; ``text`` is the phrase as written there)."""
+
+    part: str
+    start: int
+    end: int
+    text: str
+    rule: dict
+
+
+def hits(phrases: PhraseSet, message, part: str) -> tuple[Hit, ...]:
+    """Every match of ``phrases`` in ``message.part_text(part)``, leftmost first, as
+    ``phrases.finditer`` finds them in the whole text."""
+    if not phrases:
+        return ()
+    key = (phrases, part)
+    found = message.memo.get(key)
+    if found is None:
+        if part == "html":
+            found = _body_hits(phrases, message.document) if message.document is not None else ()
+        else:
+            found = tuple(Hit(part, m.start, m.end, m.text, m.rule) for m in phrases.matches(message.part_text(part)))
+        message.memo[key] = found
+    return found
+
+
+def _body_hits(phrases: PhraseSet, doc) -> tuple[Hit, ...]:
+    text = doc.text
+    starts = doc.part_starts
+    out: list[Hit] = []
+    for item in _layout_items(phrases, doc.layout):
+        if item[0] == _STATIC:
+            base = starts[item[1]]
+            out.extend(Hit("html", base + s, base + e, t, rule) for s, e, t, rule in item[2])
+        else:
+            a = starts[item[1]] + item[2]
+            b = starts[item[3]] + item[4]
+            if a < b:
+                out.extend(Hit("html", a + m.start, a + m.end, m.text, m.rule) for m in phrases.matches(text[a:b]))
+    return tuple(out)
+
+
+def _layout_items(phrases: PhraseSet, layout) -> list[tuple]:
+    """The layout's text in reading order for ``phrases``: ``(_STATIC, part, matches)`` for template
+    text scanned once (matches as ``(start, end, text, rule)`` from the part's start; only where
+    there are some) and ``(_RUN, part, offset, end part, end offset)`` for text scanned per
+    recipient."""
+    key = ("scanning.items", phrases)
+    items = layout.memo.get(key)
+    if items is None:
+        items = []
+        for item in _cut_plan(layout, phrases.cuts):
+            if item[0] == _RUN:
+                items.append(item)
+                continue
+            _, k, s, e = item
+            found = tuple((s + m.start, s + m.end, m.text, m.rule) for m in phrases.matches(layout.text[k][s:e]))
+            if found:
+                items.append((_STATIC, k, found))
+        layout.memo[key] = items
+    return items
+
+
+def _cut_plan(layout, cuts: str) -> list[tuple]:
+    """How the layout's text splits at ``cuts``: ``(_STATIC, part, start, end)`` for stretches of
+    template text bounded by cuts (or the ends of the text), ``(_RUN, part, offset, end part,
+    end offset)`` for the rest, which holds the values. Shared by the phrase sets with the same
+    cuts."""
+    key = ("scanning.plan", cuts)
+    plan = layout.memo.get(key)
+    if plan is None:
+        plan = layout.memo[key] = _split(layout.text, cuts)
+    return plan
+
+
+def _split(parts: tuple, cuts: str) -> list[tuple]:
+    cut = re.compile("[" + re.escape(cuts) + "]") if cuts else None
+    n = len(parts)
+    plan: list[tuple] = []
+    run: tuple | None = (0, 0)  # where the open run began
+    for k, piece in enumerate(parts):
+        if type(piece) is not str:
+            continue  # a value: the open run goes on through it
+        first, last = k == 0, k == n - 1
+        # Cuts are found in the folded text, as the phrases match it (a curly quote is a '"').
+        at = [m.start() for m in cut.finditer(fold(piece))] if cut is not None else []
+        if not at and not (first and last):
+            continue  # no cut: the run goes on (or, in the first part, starts here)
+        if not first:
+            plan.append((_RUN, *run, k, at[0]))
+        start = 0 if first else at[0] + 1
+        end = len(piece) if last else at[-1]
+        if start < end:
+            plan.append((_STATIC, k, start, end))
+        run = None if last else (k, at[-1] + 1)
+    if run is not None:
+        plan.append((_RUN, *run, n, 0))
+    return plan
