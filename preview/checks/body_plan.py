@@ -12,6 +12,7 @@ from urllib.parse import unquote
 
 from preview.checks.layout_text import SLOT_MARK, Placer, flat, skeleton, slot_order
 from preview.checks.merge_tags import Vocabulary, vocabulary
+from preview.checks.sharing import per_message
 
 
 @dataclass(frozen=True)
@@ -82,15 +83,11 @@ def _line(text: str, pos: int) -> tuple[int, int]:
     return text.rfind("\n", 0, pos) + 1, len(text) if end < 0 else end
 
 
+@per_message("PZG:body")
 def planned_body(message, ctx):
-    """(plan, placer) of ``message``'s body, or None without one; memoised for the message."""
-    memo = ctx.cache.get("PZG:body")
-    if memo is not None and memo[0] is message:
-        return memo[1]
+    """(plan, placer) of ``message``'s body, or None without one."""
     doc = message.document
-    value = None
-    if doc is not None:
-        plan = body_plan(ctx, doc.layout, vocabulary(ctx))
-        value = (plan, Placer(plan.order, doc))
-    ctx.cache["PZG:body"] = (message, value)
-    return value
+    if doc is None:
+        return None
+    plan = body_plan(ctx, doc.layout, vocabulary(ctx))
+    return plan, Placer(plan.order, doc)

@@ -14,6 +14,7 @@ from urllib.parse import unquote
 from preview.checks.copy_rules import WINDOW, TestRules, placeholder_host, test_rules, url_host
 from preview.checks.layout_text import PART_LABEL, SLOT_MARK, Placer, flat, skeleton, slot_order
 from preview.checks.rules import Match
+from preview.checks.sharing import per_message
 
 # Static lines of the plain-text part remembered per run, at most this many (memory stays flat).
 _LINE_CACHE = 20_000
@@ -32,17 +33,9 @@ class Hit(NamedTuple):
     reason: str = ""
 
 
+@per_message("TST:hits")
 def hits(message, ctx) -> list[Hit]:
-    """Every piece of test copy in ``message``, found once and shared by the checks below."""
-    memo = ctx.cache.get("TST:hits")
-    if memo is not None and memo[0] is message:
-        return memo[1]
-    found = _find(message, ctx)
-    ctx.cache["TST:hits"] = (message, found)
-    return found
-
-
-def _find(message, ctx) -> list[Hit]:
+    """Every piece of test copy in ``message``, found once and shared by the family's checks."""
     rules = test_rules(ctx)
     found: list[Hit] = []
     for part in ("subject", "preheader", "from_name"):

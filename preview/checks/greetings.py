@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from preview.checks.body_plan import planned_body
 from preview.checks.merge_tags import Vocabulary, fold_field, vocabulary
+from preview.checks.sharing import per_message
 
 # The parts whose whole text may greet or address the reader.
 GREETING_PARTS = ("subject", "preheader")
@@ -171,15 +172,13 @@ def brand_words(ctx) -> frozenset:
     return brand
 
 
+@per_message("PZG:greetings")
 def greetings(message, ctx) -> list[Greeting]:
     """The greetings of ``message``, found once and shared by this family's checks.
 
     Body greetings are looked for only on the lines the layout's plan marks (a greeting word
     or a value at the start), re-read with this recipient's values in place.
     """
-    memo = ctx.cache.get("PZG:greetings")
-    if memo is not None and memo[0] is message:
-        return memo[1]
     vocab = vocabulary(ctx)
     french = bool(message.document and (message.document.lang or "").lower().startswith("fr"))
     found = []
@@ -198,5 +197,4 @@ def greetings(message, ctx) -> list[Greeting]:
                                         slot_end=g.slot_end + start))
     if message.text_part is not None:
         found.extend(find_greetings(message.text_part, "text", vocab, french))
-    ctx.cache["PZG:greetings"] = (message, found)
     return found

@@ -13,6 +13,8 @@ import html
 import re
 from dataclasses import replace
 
+from preview.checks.sharing import per_message
+
 # How findings name the parts of an email.
 PART_LABEL = {"subject": "subject", "preheader": "preheader", "from_name": "sender name", "html": "email body",
               "text": "plain-text part"}
@@ -105,11 +107,9 @@ def from_data(message, ctx, part: str, start: int, end: int) -> bool:
 _TAGS = re.compile(r"<[^>]*>")
 
 
+@per_message("layout_text.values")
 def value_spans(message, ctx) -> list[tuple[int, int]]:
-    """Where the body's recipient values sit in its visible text; memoised for the message."""
-    memo = ctx.cache.get("layout_text.values")
-    if memo is not None and memo[0] is message:
-        return memo[1]
+    """Where the body's recipient values sit in its visible text."""
     spans = [(a, b) for a, b, _ in message.document.text_spans] if message.document is not None else []
     out = message.parts.get("body")
     if message.inlined_dynamic and out is not None:
@@ -131,5 +131,4 @@ def value_spans(message, ctx) -> list[tuple[int, int]]:
                     spans.append(m.span(1))
                     cursor = m.end()
             before = ""
-    ctx.cache["layout_text.values"] = (message, spans)
     return spans

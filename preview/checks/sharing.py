@@ -1,15 +1,36 @@
-"""How the classic QA families (``links``, ``images``, ``compliance``, ``deliverability``,
-``accessibility``) share work and findings among the recipients of a run.
+"""How checks share work and findings: among the checks of one message, and among the
+recipients of a run.
 
-Most of an email is the same for everyone: work on the template's markup is memoised per run
-(:func:`per_run`) or per shared layout (:func:`per_layout`), and a finding about the template is
-built once and given to every recipient (:func:`whole_finding`), listed once per message
-(:func:`distinct`) and once per layout (:func:`unique`).
+Several checks of a family read the same facts of a message (its greetings, its test copy):
+:func:`per_message` finds them once. Most of an email is the same for everyone: work on the
+template's markup is memoised per run (:func:`per_run`) or per shared layout (:func:`per_layout`),
+and a finding about the template is built once and given to every recipient
+(:func:`whole_finding`), listed once per message (:func:`distinct`) and once per layout
+(:func:`unique`).
 """
 
 from __future__ import annotations
 
 from functools import wraps
+
+
+def per_message(key: str):
+    """Decorator: ``func(message, ctx)`` computed once per message, however many checks ask. Only
+    the latest message is kept (under ``key`` in ``ctx.cache``), so memory stays flat."""
+
+    def decorate(func):
+        @wraps(func)
+        def wrapper(message, ctx):
+            memo = ctx.cache.get(key)
+            if memo is not None and memo[0] is message:
+                return memo[1]
+            value = func(message, ctx)
+            ctx.cache[key] = (message, value)
+            return value
+
+        return wrapper
+
+    return decorate
 
 
 def per_run(ctx, key, build):
