@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import weakref
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from preview.checks.merge_tags import leading_literal
-from preview.checks.rules import Match, Rules, fold, phrase_pattern
+from preview.checks.rules import Match, fold, phrase_pattern
+from preview.checks.sharing import per_rules
 
 # Words too frequent in ordinary copy to stand for a phrase (see CopyMatcher).
 _FREQUENT = frozenset({
@@ -124,24 +124,19 @@ def _anywhere(entry: dict) -> bool:
     return not entry.get("parts")
 
 
-_COMPILED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def test_rules(ctx) -> TestRules:
     """The compiled rules of this run, built once per rules object (so once per process)."""
-    rules = ctx.rules if ctx.rules is not None else ctx.cache.setdefault("TST:rules", Rules())
-    compiled = _COMPILED.get(rules)
-    if compiled is None:
-        entries = rules.entries("test_content")
-        whole = tuple((re.compile(p), e, frozenset(e["parts"])) for e in entries if e.get("parts") for p in _patterns(e))
+    return per_rules(ctx, _compile)
 
-        def words(key):
-            return frozenset(str(w).lower() for e in entries for w in e.get(key) or ())
 
-        compiled = TestRules(CopyMatcher([e for e in entries if _anywhere(e)]), whole,
-                             words("hosts"), words("tlds"), words("labels"))
-        _COMPILED[rules] = compiled
-    return compiled
+def _compile(rules) -> TestRules:
+    entries = rules.entries("test_content")
+    whole = tuple((re.compile(p), e, frozenset(e["parts"])) for e in entries if e.get("parts") for p in _patterns(e))
+
+    def words(key):
+        return frozenset(str(w).lower() for e in entries for w in e.get(key) or ())
+
+    return TestRules(CopyMatcher([e for e in entries if _anywhere(e)]), whole, words("hosts"), words("tlds"), words("labels"))
 
 
 # Not a test of this project, whatever pytest's name rules say.

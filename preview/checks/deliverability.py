@@ -21,13 +21,12 @@ option                      default   why
 from __future__ import annotations
 
 import re
-import weakref
 from functools import lru_cache
 
 from preview.checks.check import check
 from preview.checks.images import is_pixel
 from preview.checks.layout_text import SLOT_MARK, Placer, slot_order, static_finding
-from preview.checks.sharing import per_layout, per_run, same_for_everyone, whole_finding
+from preview.checks.sharing import per_layout, per_rules, per_run, same_for_everyone, whole_finding
 
 _COMMON = {"family": "deliverability", "severity": "warn"}
 
@@ -209,16 +208,10 @@ class SpamRules:
         return bool(self.phrases) or bool(self.patterns)
 
 
-# One SpamRules per Rules (per registry), so that the memo of phrase_matches serves every run.
-_SPAM_RULES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def spam_rules(ctx) -> SpamRules:
-    """The :class:`SpamRules` of the run's rule files, compiled once per registry."""
-    spam = _SPAM_RULES.get(ctx.rules)
-    if spam is None:
-        spam = _SPAM_RULES[ctx.rules] = SpamRules(ctx.rules)
-    return spam
+    """The :class:`SpamRules` of the run's rule files, compiled once per registry (so that the
+    memo of :func:`phrase_matches` serves every run)."""
+    return per_rules(ctx, SpamRules)
 
 
 @lru_cache(maxsize=8192)

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import weakref
 from dataclasses import dataclass
 
-from preview.checks.rules import Rules
+from preview.checks.sharing import per_rules
 
 
 @dataclass(frozen=True)
@@ -73,16 +72,13 @@ def _word_char(c: str) -> bool:
     return c.isalnum() or c == "_"
 
 
-_VOCABULARIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def vocabulary(ctx) -> Vocabulary:
     """The compiled vocabulary of this run's rules, built once per rules object (so per process)."""
-    rules = ctx.rules if ctx.rules is not None else ctx.cache.setdefault("PZG:rules", Rules())
-    vocab = _VOCABULARIES.get(rules)
-    if vocab is None:
-        vocab = _VOCABULARIES[rules] = compile_vocabulary(rules.entries("merge_tags"))
-    return vocab
+    return per_rules(ctx, _vocabulary_of)
+
+
+def _vocabulary_of(rules) -> Vocabulary:
+    return compile_vocabulary(rules.entries("merge_tags"))
 
 
 def _words(entries, key: str) -> list[str]:

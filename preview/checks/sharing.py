@@ -1,8 +1,9 @@
 """How checks share work and findings: among the checks of one message, and among the
 recipients of a run.
 
-Several checks of a family read the same facts of a message (its greetings, its test copy):
-:func:`per_message` finds them once. Most of an email is the same for everyone: work on the
+A family compiles its rule files once per rules object (:func:`per_rules`). Several checks of a
+family read the same facts of a message (its greetings, its test copy): :func:`per_message` finds
+them once. Most of an email is the same for everyone: work on the
 template's markup is memoised per run (:func:`per_run`) or per shared layout (:func:`per_layout`),
 and a finding about the template is built once and given to every recipient
 (:func:`whole_finding`), listed once per message (:func:`distinct`) and once per layout
@@ -11,7 +12,28 @@ and a finding about the template is built once and given to every recipient
 
 from __future__ import annotations
 
+import weakref
 from functools import wraps
+
+from preview.checks.rules import Rules
+
+# What each family compiled from a rules object (one per registry), held weakly: a registry that
+# goes away takes its compiled rules with it.
+_COMPILED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def per_rules(ctx, build):
+    """``build(rules)`` of the run's rule files (the built-in ones when the context has none),
+    made once per rules object: every run of a registry shares it, and so do the memos keyed on
+    what it returns."""
+    rules = ctx.rules if ctx.rules is not None else ctx.cache.setdefault("sharing.rules", Rules())
+    compiled = _COMPILED.get(rules)
+    if compiled is None:
+        compiled = _COMPILED[rules] = {}
+    value = compiled.get(build)
+    if value is None:
+        value = compiled[build] = build(rules)
+    return value
 
 
 def per_message(key: str):
