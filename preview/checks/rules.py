@@ -137,12 +137,9 @@ class PhraseSet:
                 words = "|".join(f"{head[1:]}(?:{'|'.join(tails)})" for head, tails in runs)
                 alternatives.append(f"{re.escape(letter)}(?:{words})")
         self.regex = re.compile(_WORD_EDGE_L + "(?:" + "|".join(alternatives) + ")", re.IGNORECASE) if alternatives else None
-        # The characters no match of this set can contain: sentence punctuation its phrases do
-        # not spell out. Text cut at them scans piece by piece exactly as it scans whole (a match
-        # never spans a cut, and to a phrase's word edges a cut and the end of a text look alike:
-        # neither is a word character); preview.checks.scanning shares layouts' scans so.
-        spelled = {char for entry in self.entries for phrase in entry[key] for char in _literal_chars(str(phrase))}
-        self.cuts = "".join(c for c in _CUT_CANDIDATES if c not in spelled)
+        self._cut = re.compile("[" + re.escape(_CUT_CANDIDATES) + "]")
+        self._spelled = _spelled_cuts(self.entries, key)
+        self.cut_key = repr(sorted(self._spelled.items()))
 
     def matches(self, text: str) -> tuple:
         """Every :class:`Match` in ``text``, leftmost first, as a tuple.
@@ -173,6 +170,23 @@ class PhraseSet:
         memo[text] = found
         self._memo_chars += len(text)
 
+    def cuts(self, text: str) -> list[int]:
+        """Where ``text`` (folded, see :func:`fold`) can be cut: places no match of this set can span.
+
+        Text cut there scans piece by piece exactly as it scans whole. A cut is sentence
+        punctuation (no gap, wildcard or plural of a phrase takes it) that no phrase spells out
+        at that place: a comma is no cut after "congratulations" when a phrase says
+        "congratulations, graduate". A match never spans a cut, and to a phrase's word edges a
+        cut and the end of a text look alike (neither is a word character), so no match changes.
+        The text may go on at both ends (values around template text): a context that reaches
+        past an end only has to agree as far as the text goes.
+        """
+        found = [m.start() for m in self._cut.finditer(text)]
+        spelled = self._spelled
+        if not spelled:
+            return found
+        return [at for at in found if text[at] not in spelled or not any(_in_context(text, at, c) for c in spelled[text[at]])]
+
     def finditer(self, text: str):
         """Yield every :class:`Match` in ``text`` (see :meth:`matches`)."""
         return iter(self.matches(text))
@@ -185,15 +199,40 @@ class PhraseSet:
         return self.regex is not None
 
 
-def _literal_chars(phrase: str) -> set[str]:
-    """The characters a phrase spells out, as :func:`phrase_pattern` reads it (not its ``...``
-    gaps or ``*`` wildcards)."""
-    chars: set[str] = set()
-    for token in fold(phrase).strip().split():
-        if token == "...":
-            continue
-        chars.update(token[:-1] if token.endswith("*") and len(token) > 1 else token)
-    return chars
+def _spelled_cuts(entries: list[dict], key: str) -> dict[str, list[tuple[str, str]]]:
+    """Cut characters the phrases spell out, each with the contexts a phrase gives it: the rest
+    of its word, ``("congratulations", "")`` for the comma of "congratulations, graduate".
+
+    Only the literal text of a phrase can take a cut character (see :func:`phrase_pattern`:
+    gaps, ``*`` wildcards and plurals cannot), and a literal word matches whole, so a cut
+    character outside every such context is inside no match.
+    """
+    out: dict[str, dict[tuple[str, str], None]] = {}
+    for entry in entries:
+        for phrase in dict.fromkeys(str(p) for p in entry[key]):
+            for token in fold(phrase).strip().split():
+                if token == "...":
+                    continue
+                literal = token[:-1] if token.endswith("*") and len(token) > 1 else token
+                for i, char in enumerate(literal):
+                    if char in _CUT_CANDIDATES:
+                        out.setdefault(char, {})[(literal[:i], literal[i + 1 :])] = None
+    return {char: list(contexts) for char, contexts in out.items()}
+
+
+def _in_context(text: str, at: int, context: tuple[str, str]) -> bool:
+    """Whether the cut character at ``at`` could be inside the phrase word of ``context``: the
+    text around it agrees with the word (as far as the text goes: it may go on at both ends)."""
+    before, after = context
+    left = text[max(0, at - len(before)) : at]
+    right = text[at + 1 : at + 1 + len(after)]
+    return _same(left, before[len(before) - len(left) :]) and _same(right, after[: len(right)])
+
+
+@lru_cache(maxsize=1024)
+def _same(text: str, word: str) -> bool:
+    # Compared as the phrase regex compares (case-insensitively, by the re module's rules).
+    return text == word or re.fullmatch(re.escape(word), text, re.IGNORECASE) is not None
 
 
 def _ordered(entries: list[dict], key: str) -> list[tuple[str, int, bool]]:

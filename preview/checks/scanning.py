@@ -4,9 +4,9 @@ the text that differs.
 :func:`hits` gives exactly what ``phrases.finditer(message.part_text(part))`` gives (same matches,
 same order), but the visible body text is not scanned whole for each recipient. Recipients of a
 campaign share a layout (``preview.rendering.document.Layout``): template text with slots where
-their values go. A phrase set's *cuts* (:attr:`PhraseSet.cuts`: sentence punctuation its phrases
-do not spell out) are places no match can span, and to a phrase's word edges a cut and the end
-of a text look alike; so text cut there scans piece by piece exactly as it scans whole. The
+their values go. A phrase set's *cuts* (:meth:`PhraseSet.cuts`: sentence punctuation its phrases
+do not spell out there) are places no match can span, and to a phrase's word edges a cut and the
+end of a text look alike; so text cut there scans piece by piece exactly as it scans whole. The
 template text between the first and the last cut of each stretch of template text is scanned once
 per layout; per recipient only the *runs* are scanned, each from the last cut before a value to
 the first cut after it, and those recur too ("Hi Ana,"), so the phrase set's memo of texts
@@ -18,7 +18,6 @@ Results are kept in ``message.memo`` for the other checks of the same recipient.
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
 from preview.checks.rules import PhraseSet, fold
@@ -78,7 +77,7 @@ def _layout_items(phrases: PhraseSet, layout) -> list[tuple]:
     items = layout.memo.get(key)
     if items is None:
         items = []
-        for item in _cut_plan(layout, phrases.cuts):
+        for item in _cut_plan(layout, phrases):
             if item[0] == _RUN:
                 items.append(item)
                 continue
@@ -90,20 +89,21 @@ def _layout_items(phrases: PhraseSet, layout) -> list[tuple]:
     return items
 
 
-def _cut_plan(layout, cuts: str) -> list[tuple]:
-    """How the layout's text splits at ``cuts``: ``(_STATIC, part, start, end)`` for stretches of
-    template text bounded by cuts (or the ends of the text), ``(_RUN, part, offset, end part,
-    end offset)`` for the rest, which holds the values. Shared by the phrase sets with the same
-    cuts."""
-    key = ("scanning.plan", cuts)
+def _cut_plan(layout, phrases: PhraseSet) -> list[tuple]:
+    """How the layout's text splits at the cuts of ``phrases``: ``(_STATIC, part, start, end)``
+    for stretches of template text bounded by cuts (or the ends of the text), ``(_RUN, part,
+    offset, end part, end offset)`` for the rest, which holds the values. Shared by the phrase
+    sets that cut alike."""
+    key = ("scanning.plan", phrases.cut_key)
     plan = layout.memo.get(key)
     if plan is None:
-        plan = layout.memo[key] = _split(layout.text, cuts)
+        plan = layout.memo[key] = split(layout.text, phrases.cuts)
     return plan
 
 
-def _split(parts: tuple, cuts: str) -> list[tuple]:
-    cut = re.compile("[" + re.escape(cuts) + "]") if cuts else None
+def split(parts: tuple, cuts) -> list[tuple]:
+    """The plan of :func:`_cut_plan` for layout text ``parts``; ``cuts(folded text)`` gives the
+    offsets where a stretch of template text can be cut."""
     n = len(parts)
     plan: list[tuple] = []
     run: tuple | None = (0, 0)  # where the open run began
@@ -112,7 +112,7 @@ def _split(parts: tuple, cuts: str) -> list[tuple]:
             continue  # a value: the open run goes on through it
         first, last = k == 0, k == n - 1
         # Cuts are found in the folded text, as the phrases match it (a curly quote is a '"').
-        at = [m.start() for m in cut.finditer(fold(piece))] if cut is not None else []
+        at = cuts(fold(piece))
         if not at and not (first and last):
             continue  # no cut: the run goes on (or, in the first part, starts here)
         if not first:

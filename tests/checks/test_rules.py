@@ -71,13 +71,19 @@ def test_each_match_names_its_entry_and_longest_phrase_wins():
     assert list(PhraseSet([]).finditer("anything")) == []
 
 
-def test_cuts_are_the_sentence_punctuation_no_phrase_spells_out():
-    assert PhraseSet([{"id": "x", "phrases": ["congratulations on your wedding"]}]).cuts == '.!?,;:"()'
-    # A gap (...) and a wildcard (*) are not spelled out; a comma and a quote in a phrase are.
+def test_cuts_are_sentence_punctuation_no_phrase_spells_out_there():
+    plain = PhraseSet([{"id": "x", "phrases": ["congratulations on your wedding"]}])
+    assert plain.cuts('Hi, "you". (Yes!) Ok? a;b:c') == [2, 4, 8, 9, 11, 15, 16, 20, 23, 25]
+    # A gap (...) and a wildcard (*) spell out nothing; a comma and a quote in a phrase do, and
+    # there (after "congratulations", before "i") they are no cut.
     spelled = PhraseSet([{"id": "x", "phrases": ["congrat* on ... wedding", "congratulations, graduate", 'you said "i do']}])
-    assert spelled.cuts == ".!?;:()"
-    text = 'Well, congratulations, graduate! You said "I do.'
-    assert [m.text for m in spelled.finditer(text)] == ["congratulations, graduate", 'You said "I do']
+    text = 'Well, CONGRATULATIONS, graduate! You said "I do. Say "hi".'
+    assert [text[i] for i in spelled.cuts(text)] == [",", "!", ".", '"', '"', "."]
+    assert text.index(", graduate") not in spelled.cuts(text) and text.index('"I') not in spelled.cuts(text)
+    # The text may go on before it (template text after a value): "ions," could end the phrase.
+    assert spelled.cuts("ions, graduate. Bye") == [14]
+    assert spelled.cuts("xions, graduate. Bye") == [5, 15]
+    assert [m.text for m in spelled.finditer(text)] == ["CONGRATULATIONS, graduate", 'You said "I do']
 
 
 def test_matches_are_remembered_per_text_within_bounds(monkeypatch):

@@ -7,13 +7,13 @@ import importlib.util
 import re
 from functools import cache
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from preview.checks import scanning
 from preview.checks.registry import Registry
 from preview.checks.rules import PhraseSet
-from preview.checks.scanning import _RUN, _STATIC, _split, hits
+from preview.checks.scanning import _RUN, _STATIC, hits, split
 from preview.contract.campaigns import load_campaign
 from preview.rendering import CampaignRenderer
 from preview.rendering.document import Document, Layout
@@ -157,8 +157,12 @@ def layout_text(draw):
     return [p for p in parts if p != ""] or [""]
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(layout_text(), st.lists(VALUE, min_size=4, max_size=4))
+# Phrases that spell out a cut character, and one across a hyphen, in template text by a value.
+@example([0, "congratulations, graduate "], ["", "", "", ""])
+@example(["Well, ", 0, ', graduate. You said "i do. '], ["congratulations", "", "", ""])
+@example(["we-noticed you been looking ", 0], ["x", "", "", ""])
 def test_any_template_text_and_values_scan_exactly_as_whole_texts(parts, values):
     message = message_of(synthetic_layout(parts), values)
     for phrases in SETS:
@@ -207,9 +211,14 @@ def test_template_text_is_scanned_once_per_layout_and_values_per_recipient():
     assert [i[0] for i in items].count(_STATIC) == 1
 
 
+def at(chars: str):
+    """A ``cuts`` function: every occurrence of one of ``chars``."""
+    return lambda text: [i for i, c in enumerate(text) if c in chars]
+
+
 def test_cut_plan_scans_template_text_between_cuts_once():
     parts = ("Hi ", 0, ", welcome. Our picks: ", 1, " and more. Bye")
-    plan = _split(parts, ".,")
+    plan = split(parts, at(".,"))
     # Static: the template text from the start to its last cut, between the first and last cuts
     # of the middle part, and after the first cut of the last part; the rest are runs.
     assert plan == [
@@ -218,9 +227,20 @@ def test_cut_plan_scans_template_text_between_cuts_once():
         (_RUN, 2, 10, 4, 9),
         (_STATIC, 4, 10, 14),
     ]
-    assert _split(("No cuts at all",), ".") == [(_STATIC, 0, 0, 14)]
-    assert _split((0,), ".") == [(_RUN, 0, 0, 1, 0)]
-    assert _split(("a", 0, "b"), "") == [(_RUN, 0, 0, 3, 0)]
+    assert split(("No cuts at all",), at(".")) == [(_STATIC, 0, 0, 14)]
+    assert split((0,), at(".")) == [(_RUN, 0, 0, 1, 0)]
+    assert split(("a", 0, "b"), at("")) == [(_RUN, 0, 0, 3, 0)]
+
+
+def test_a_comma_a_phrase_spells_cuts_only_away_from_that_phrase():
+    claims = REGISTRY.rules.phrases("life_events", where=lambda e: e.get("kind") == "claim")
+    text = "Hi there, congratulations, graduate, and well done."
+    cuts = claims.cuts(text)
+    assert text.index(",") in cuts and text.index(".") in cuts
+    assert text.index(", graduate") not in cuts  # "congratulations, graduate" is a claim
+    assert text.rindex(",") in cuts
+    # A comma at the edge of template text could have the phrase in the value beside it.
+    assert claims.cuts(", graduate. Bye") == [len(", graduate")]
 
 
 def test_hits_are_kept_for_the_other_checks_of_the_recipient():
