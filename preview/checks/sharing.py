@@ -37,18 +37,16 @@ def per_rules(ctx, build):
 
 
 def per_message(key: str):
-    """Decorator: ``func(message, ctx)`` computed once per message, however many checks ask. Only
-    the latest message is kept (under ``key`` in ``ctx.cache``), so memory stays flat."""
+    """Decorator: ``func(message, ctx)`` computed once per message, however many checks ask (kept
+    under ``key`` in ``message.memo``, which the pipeline drops after the recipient's checks)."""
 
     def decorate(func):
         @wraps(func)
         def wrapper(message, ctx):
-            memo = ctx.cache.get(key)
-            if memo is not None and memo[0] is message:
-                return memo[1]
-            value = func(message, ctx)
-            ctx.cache[key] = (message, value)
-            return value
+            memo = message.memo
+            if key not in memo:
+                memo[key] = func(message, ctx)
+            return memo[key]
 
         return wrapper
 
