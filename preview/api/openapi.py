@@ -19,6 +19,7 @@ from preview.api.auth import SCOPES
 from preview.api.errors import ERRORS
 from preview.api.payload import MAX_ID
 from preview.api.state import api
+from preview.config import check_names
 from preview.contract.schema import schema as contract_schema
 
 VERSION = "1.0.0"
@@ -337,5 +338,5 @@ def document(prefix: str = "/api/v1", check_names: tuple[str, ...] = ()) -> dict
 def openapi_json():
     """The OpenAPI 3.1 document (no token needed)."""
     registry = api().prepared.registry(None)
-    names = tuple(sorted({n for c in registry.all for n in (c.spec.code, c.spec.name, c.spec.family)}))
+    names = tuple(sorted(check_names(registry)))
     return jsonify(document(api().prefix, names))
