@@ -32,6 +32,8 @@ _NAME_CLASSES = ("person", "pet", "address")
 # whose value may still read as an internal code).
 _VALUE_CLASSES = (*_NAME_CLASSES, "other")
 _JUDGED_LIMIT = 20_000  # values judged and remembered per run; names repeat, but not forever
+_SHOWN_FIELDS = "data-exposure.shown"
+_NAMES = "data-exposure.names"
 
 
 @dataclass(frozen=True)
@@ -124,15 +126,21 @@ def _normal(value: str) -> str:
     return " ".join(fold(value).lower().split())
 
 
-def _shown_fields(ctx, message, recipient):
-    """``(shown, path, value)`` for each record field whose value is shown."""
-    for shown in shown_values(ctx, message):
-        for path in leaf_paths(shown.paths):
-            try:
-                value = lookup(recipient, path)
-            except (KeyError, IndexError, TypeError):
-                continue
-            yield shown, path, value
+def _shown_fields(ctx, message, recipient) -> list[tuple]:
+    """``(shown, path, value)`` for each record field whose value is shown (once per message:
+    three checks read it)."""
+    found = message.memo.get(_SHOWN_FIELDS)
+    if found is None:
+        found = []
+        for shown in shown_values(ctx, message):
+            for path in leaf_paths(shown.paths):
+                try:
+                    value = lookup(recipient, path)
+                except (KeyError, IndexError, TypeError):
+                    continue
+                found.append((shown, path, value))
+        message.memo[_SHOWN_FIELDS] = found
+    return found
 
 
 @check(
@@ -179,15 +187,28 @@ def another_persons_name(message, recipient, ctx):
             return
 
 
+def _name_verdicts(ctx, message, recipient) -> list[tuple]:
+    """``(shown, path, value, (rule entry, words))`` for each shown name field whose value is not
+    a name (once per message: DEX001 and DEX004 read it)."""
+    found = message.memo.get(_NAMES)
+    if found is None:
+        rules = _Rules.of(ctx)
+        found = []
+        for shown, path, value in _shown_fields(ctx, message, recipient):
+            cls = rules.field_class(path)
+            if cls not in _NAME_CLASSES or not isinstance(value, str) or not value.strip():
+                continue
+            verdict = rules.judge(value, cls)
+            if verdict is not None:
+                found.append((shown, path, value, verdict))
+        message.memo[_NAMES] = found
+    return found
+
+
 def _name_findings(spec, about: str, message, recipient, ctx):
-    rules = _Rules.of(ctx)
     seen = set()
-    for shown, path, value in _shown_fields(ctx, message, recipient):
-        cls = rules.field_class(path)
-        if cls not in _NAME_CLASSES or not isinstance(value, str) or not value.strip():
-            continue
-        verdict = rules.judge(value, cls)
-        if verdict is None or verdict[0].get("about", "not_a_name") != about or path in seen:
+    for shown, path, value, verdict in _name_verdicts(ctx, message, recipient):
+        if verdict[0].get("about", "not_a_name") != about or path in seen:
             continue
         seen.add(path)
         entry, words = verdict
@@ -235,15 +256,19 @@ def internal_data_shown(message, recipient, ctx):
         if path in seen or value in (None, "", [], {}):
             continue
         cls = rules.field_class(path)
-        data = [describe_entry(recipient, entry_of(path))]
         if cls is None:
             # A field of no class (a tier, a category) is judged by its value alone.
             verdict = rules.judge(value, "other") if isinstance(value, str) else None
             if verdict is None:
                 continue
-            data.append(f"{path}: {verdict[0].get('reason', 'reads as an internal code')} (rule {verdict[0]['id']})")
+            data = [
+                describe_entry(recipient, entry_of(path)),
+                f"{path}: {verdict[0].get('reason', 'reads as an internal code')} (rule {verdict[0]['id']})",
+            ]
         elif cls != "internal":
             continue
+        else:
+            data = [describe_entry(recipient, entry_of(path))]
         seen.add(path)
         yield ctx.finding(
             internal_data_shown, message, recipient, part=shown.part, start=shown.start, end=shown.end,

@@ -8,11 +8,13 @@ answer "why did this person get this sentence?" on its own.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from preview.rendering.message import RenderedMessage
 from preview.rendering.projection import compact, find_literal
 
 _INDEX = re.compile(r"\[(\d+)\]")
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _MARKUP = re.compile(r"<[a-zA-Z/!]")
 _ENTRY = re.compile(
     r"^(orders\[\d+\]\.items\[\d+\]|life_events\[\d+\]|orders\[\d+\]|recommendations\[\d+\]"
@@ -29,9 +31,15 @@ def entry_of(path: str) -> str:
 def lookup(record: dict, path: str):
     """The value at ``path`` in ``record``; raises KeyError/IndexError when absent."""
     value = record
-    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
-        value = value[int(index)] if index else value[name]
+    for step in _steps(path):
+        value = value[step]
     return value
+
+
+@lru_cache(maxsize=4096)
+def _steps(path: str) -> tuple:
+    # A record has few distinct paths and checks look them up for every recipient.
+    return tuple(int(index) if index else name for name, index in _STEP.findall(path))
 
 
 def describe_paths(record: dict, paths) -> list[str]:

@@ -25,6 +25,7 @@ _FAMILY = "over-personalization"
 # (they are the product, not facts about the person) and the recipient's own settings.
 _NOT_POINTS = frozenset({"id", "email", "first_name", "last_name", "locale", "timezone", "is_seed", "recommendations", "preferences"})
 _ORDER = re.compile(r"^orders\[\d+\]")
+_POINTS = "over-personalization.points"
 # Defaults of the stacking thresholds (options ovp_max_data_points / ovp_max_data_points_sensitive).
 # A careful email names one or two things about the person (their last order, their town); a
 # loyalty summary may show four account fields. Five distinct personal facts in one email is a
@@ -159,7 +160,15 @@ def _framings(message, recipient, ctx):
 
 
 def _points(ctx, message, recipient) -> dict[str, tuple]:
-    """Distinct personal data points shown: entry -> (shown value, sensitive topic or None)."""
+    """Distinct personal data points shown: entry -> (shown value, sensitive topic or None).
+    Worked out once per message: OVP003 and OVP004 both count them."""
+    points = message.memo.get(_POINTS)
+    if points is None:
+        points = message.memo[_POINTS] = _count_points(ctx, message, recipient)
+    return points
+
+
+def _count_points(ctx, message, recipient) -> dict[str, tuple]:
     points: dict[str, tuple] = {}
     for shown in shown_values(ctx, message):
         for path in leaf_paths(shown.paths):

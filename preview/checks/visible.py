@@ -13,7 +13,8 @@ per recipient (and memoised in ``message.memo`` while that recipient's checks ru
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from preview.checks import scanning
 from preview.checks.rules import PhraseSet
@@ -26,8 +27,7 @@ _SHOWN = "visible.shown"
 _TAG = re.compile(r"<[^>]*>")
 
 
-@dataclass(frozen=True)
-class Shown:
+class Shown(NamedTuple):
     """A recipient value as the reader sees it, with the field paths its expression read."""
 
     part: str
@@ -59,7 +59,13 @@ def leaf_paths(paths) -> list[str]:
 
     ``('attributes', 'attributes.pet_name')`` -> ``['attributes.pet_name']``.
     """
-    return [p for p in paths if p and not any(q != p and (q.startswith(p + ".") or q.startswith(p + "[")) for q in paths)]
+    return list(_leaves(tuple(paths)))
+
+
+@lru_cache(maxsize=4096)
+def _leaves(paths: tuple) -> tuple:
+    # The same expressions read the same paths for every recipient: work each tuple out once.
+    return tuple(p for p in paths if p and not any(q != p and (q.startswith(p + ".") or q.startswith(p + "[")) for q in paths))
 
 
 def line_around(text: str, start: int, end: int) -> tuple[int, int]:
