@@ -22,6 +22,7 @@ from preview.checks.visible import VISIBLE_PARTS, Hit, find, line_around, shown_
 
 _ITEM_PATH = re.compile(r"^orders\[(\d+)\](?:\.items\[(\d+)\])?")
 _REC_PATH = re.compile(r"^recommendations\[(\d+)\]")
+_REASONS = "purchases.gift-reasons"
 _REFS = "purchases.refs"  # the message's purchase copy, shared by the gift and returned-item checks
 
 
@@ -91,6 +92,8 @@ class GiftRules:
         self.profiles = [e for e in entries if e.get("kind") == "profile"]
         self.products = rules.phrases("gift_signals", where=_is_gift_product)
         self.profile_words = rules.phrases("gift_signals", where=_is_profile)
+        self._categories = [{str(c).lower() for c in entry.get("categories") or ()} for entry in self.profiles]
+        self._seasons: dict = {}  # (month, day) -> its season: asked for every order item
 
     @classmethod
     def of(cls, ctx) -> GiftRules:
@@ -104,6 +107,12 @@ class GiftRules:
         """The gift season ``day`` falls in, if any."""
         if day is None:
             return None
+        key = (day.month, day.day)
+        if key not in self._seasons:
+            self._seasons[key] = self._season(day)
+        return self._seasons[key]
+
+    def _season(self, day: dt.date) -> dict | None:
         md = f"{day.month:02d}-{day.day:02d}"
         for s in self.seasons:
             lo, hi = str(s["from"]), str(s["to"])
@@ -115,8 +124,8 @@ class GiftRules:
     def profile(self, p: Purchase) -> dict | None:
         """Who the item is for (a profile entry), from its category path, else its name."""
         segments = set(p.category.replace("-", "_").split("/")) if p.category else set()
-        for entry in self.profiles:
-            if segments & {str(c).lower() for c in entry.get("categories") or ()}:
+        for entry, categories in zip(self.profiles, self._categories, strict=True):
+            if segments & categories:
                 return entry
         match = self.profile_words.search(p.name)
         return match.rule if match else None
@@ -141,7 +150,21 @@ def _is_profile(entry: dict) -> bool:
 
 
 def gift_reasons(ctx, p: Purchase, recipient: dict) -> list[str]:
-    """Why ``p`` looks like a gift, as phrases for a reviewer; empty when it does not."""
+    """Why ``p`` looks like a gift, as phrases for a reviewer; empty when it does not.
+
+    Remembered for the recipient whose checks are running: three gift checks ask about the
+    same purchases.
+    """
+    memo = ctx.cache.get(_REASONS)
+    if memo is None or memo[0] is not recipient:
+        memo = ctx.cache[_REASONS] = (recipient, {})
+    reasons = memo[1].get(p.path)
+    if reasons is None:
+        reasons = memo[1][p.path] = _gift_reasons(ctx, p, recipient)
+    return reasons
+
+
+def _gift_reasons(ctx, p: Purchase, recipient: dict) -> list[str]:
     rules = GiftRules.of(ctx)
     reasons = []
     if p.item.get("gift"):
@@ -255,13 +278,22 @@ def find_name(message, name: str, parts=VISIBLE_PARTS, *, dynamic: bool = False)
     if len(needle) < 3:
         return None
     for part in parts:
-        text = _lower(fold(message.part_text(part)))
+        text = _lowered(message, part)
         at = _word_find(text, needle)
         while at >= 0 and dynamic and not message.is_dynamic(part, at, at + len(needle)):
             at = _word_find(text, needle, at + 1)
         if at >= 0:
             return part, at, at + len(needle)
     return None
+
+
+def _lowered(message, part: str) -> str:
+    """``part`` of ``message`` folded and lowered for product-name search (once per message)."""
+    key = ("purchases.lowered", part)
+    text = message.memo.get(key)
+    if text is None:
+        text = message.memo[key] = _lower(fold(message.part_text(part)))
+    return text
 
 
 def _lower(text: str) -> str:
@@ -305,7 +337,7 @@ def purchases_in(ctx, message, recipient: dict, part: str, start: int, end: int)
                 for p in bought:
                     if p.order_index == int(m.group(1)):
                         refs.setdefault(p.path, p)
-    text = _lower(fold(message.part_text(part)))
+    text = _lowered(message, part)
     # A product named inside another value (a recommendation "Trail Runner 2 Wide") is that
     # value, not a mention of the purchase.
     values = [

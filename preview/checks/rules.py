@@ -40,6 +40,9 @@ _WORD_EDGE_R = r"(?![\w])"
 # Sentence punctuation: no gap, wildcard or plural suffix of a phrase takes one of these, so a
 # character of them that no phrase of a set spells out is a place no match of the set can span.
 _CUT_CANDIDATES = "".join(c for c in '.!?,;:"()' if not re.fullmatch(_GAP, c) and not re.fullmatch(r"[\w'-]", c))
+_DIGITS = "0123456789"
+_DIGIT = re.compile("[0-9]")
+_ZERO = str.maketrans(_DIGITS, "0" * 10)
 # Texts whose matches a PhraseSet keeps: many recur (subjects that differ by a first name, the
 # recipient values of a shared layout and the template text around them), and a text's matches
 # are always the same. Bounded both ways, so a run over any audience holds a fixed amount.
@@ -139,6 +142,12 @@ class PhraseSet:
         self.regex = re.compile(_WORD_EDGE_L + "(?:" + "|".join(alternatives) + ")", re.IGNORECASE) if alternatives else None
         self._cut = re.compile("[" + re.escape(_CUT_CANDIDATES) + "]")
         self._spelled = _spelled_cuts(self.entries, key)
+        # Unless a phrase spells out a digit, only the word-character classes of the pattern
+        # take digits, and they take every digit alike: texts that differ only in their digits
+        # match the same (the memo then serves "$12.99" and "$45.00" with one scan).
+        self._digits_alike = not any(
+            char in _DIGITS for entry in self.entries for phrase in entry[key] for char in str(phrase)
+        )
         self.cut_key = repr(sorted(self._spelled.items()))
 
     def matches(self, text: str) -> tuple:
@@ -149,15 +158,29 @@ class PhraseSet:
         """
         if self.regex is None or not text:
             return ()
-        found = self._memo.get(text)
+        key = text
+        if self._digits_alike and _DIGIT.search(text):
+            # Prices, dates and order numbers: any digit matches as any other does here.
+            key = text.translate(_ZERO)
+        found = self._memo.get(key)
         if found is None:
-            entries, owner = self.entries, self._owner
-            found = tuple(
-                Match(entries[owner[int(m.lastgroup[1:])]], m.start(), m.end(), text[m.start() : m.end()])
-                for m in self.regex.finditer(fold(text))
-            )
-            self._remember(text, found)
+            found = self.scan(text)
+            self._remember(key, found)
+        elif found and key is not text:
+            # Found for a text with other digits: the offsets hold, the matched text is this one's.
+            found = tuple(Match(m.rule, m.start, m.end, text[m.start : m.end]) for m in found)
         return found
+
+    def scan(self, text: str) -> tuple:
+        """Every :class:`Match` in ``text``, found by the regex now: what :meth:`matches` and
+        the shared scans of :mod:`preview.checks.scanning` must give."""
+        if self.regex is None:
+            return ()
+        entries, owner = self.entries, self._owner
+        return tuple(
+            Match(entries[owner[int(m.lastgroup[1:])]], m.start(), m.end(), text[m.start() : m.end()])
+            for m in self.regex.finditer(fold(text))
+        )
 
     def _remember(self, text: str, found: tuple) -> None:
         if len(text) > _MEMO_CHARS:

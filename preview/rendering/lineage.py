@@ -146,15 +146,15 @@ def focus(reads: list[str], elements: list[str], add: bool = True) -> list[str]:
     if not elements:
         return reads
     keep = set(elements)
-    lists = {e[: e.rindex("[")] for e in elements}
-    out = []
-    for path in reads:
-        for name in lists:
-            inside = path.startswith(name) and path[len(name) : len(name) + 1] == "["
-            if inside and path[: path.find("]", len(name)) + 1] not in keep:
-                break
-        else:
-            out.append(path)
+    # "life_events[" for "life_events[2]": a read inside one of these lists is kept only when
+    # its element is one of ``elements``.
+    lists = {e[: e.rindex("[") + 1] for e in elements}
+    if len(lists) == 1:  # the usual case (one loop's items), without the inner loop
+        (prefix,) = lists
+        at = len(prefix) - 1
+        out = [path for path in reads if not path.startswith(prefix) or path[: path.find("]", at) + 1] in keep]
+    else:
+        out = [path for path in reads if not any(path.startswith(p) and path[: path.find("]", len(p) - 1) + 1] not in keep for p in lists)]
     if add:
         out.extend(e for e in elements if e not in out)
     return out

@@ -100,6 +100,24 @@ def test_matches_are_remembered_per_text_within_bounds(monkeypatch):
     assert matcher._memo == kept
 
 
+def test_texts_that_differ_only_in_digits_share_a_scan():
+    matcher = PhraseSet([{"id": "x", "phrases": ["new home"]}])
+    first = matcher.matches("New home for $12.99, order 4411")
+    second = matcher.matches("New home for $30.50, order 9")
+    assert [m.text for m in first] == ["New home"] and [m.text for m in second] == ["New home"]
+    assert len(matcher._memo) == 2  # "order 4411" and "order 9" differ in length
+    third = matcher.matches("Our new home: $99.99, order 1234")
+    fourth = matcher.matches("Our NEW home: $10.00, order 5678")
+    assert [m.text for m in third] == ["new home"] and [m.text for m in fourth] == ["NEW home"]
+    assert matcher.matches("Your new home, order 1111") == matcher.scan("Your new home, order 1111")
+    found = matcher.matches("Your new home, order 2222")  # from the memo, the text of this one
+    assert found == matcher.scan("Your new home, order 2222") and len(matcher._memo) == 5
+    # A phrase that spells out a digit tells digits apart.
+    digits = PhraseSet([{"id": "x", "phrases": ["24/7 support"]}])
+    assert [m.text for m in digits.matches("24/7 support")] == ["24/7 support"]
+    assert digits.matches("25/7 support") == ()
+
+
 def write(folder, name, text):
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{name}.yaml").write_text(text)

@@ -37,7 +37,7 @@ SETS = phrase_sets()
 
 
 def full_scan(phrases: PhraseSet, text: str) -> list[tuple]:
-    return [(m.start, m.end, m.text, m.rule["id"]) for m in phrases.matches(text)]
+    return [(m.start, m.end, m.text, m.rule["id"]) for m in phrases.scan(text)]  # no memo: the truth
 
 
 def shared_scan(phrases: PhraseSet, message, part: str = "html") -> list[tuple]:
@@ -95,6 +95,7 @@ WORDS = [
     "congratulations", "congrats", "on", "your", "wedding", "new", "baby", "home", "we", "noticed",
     "you've", "been", "searching", "for", "since", "you", "viewed", "mother's", "day", "pregnancy",
     "to", "die", "for", "because", "bought", "Ana", "Élodie", "x", "graduate", "i", "do",
+    "$12.99", "117", "2026", "3rd", "24/7", "4",
 ]
 # The phrases of the rule files as copy would spell them ("congrat* on ... wedding" as
 # "congrat on our wedding"), so that values and template text hold whole phrases.
