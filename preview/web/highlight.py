@@ -116,7 +116,9 @@ def _locate(visible: _VisibleText, body_text: str | None, span: Span) -> tuple[i
     """Where ``span`` is in the walked text, or None."""
     text = visible.text
     exact = span.start is not None and span.end is not None and body_text is not None and text == body_text
-    if exact and 0 <= span.start < span.end <= len(text):
+    # A template-level finding is stored once, with the offsets of the first recipient's text;
+    # in another recipient's render they only hold if they still cover the evidence text.
+    if exact and 0 <= span.start < span.end <= len(text) and (not span.text or text[span.start : span.end] == span.text):
         return span.start, span.end
     if not span.text:
         return None

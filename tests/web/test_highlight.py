@@ -96,3 +96,12 @@ def test_findings_on_real_renders_are_marked_exactly_where_the_checks_measured(n
             assert " ".join(marked[i].split()) == " ".join(message.body_text[f.evidence.start : f.evidence.end].split())
     assert marked, "at least the first finding is marked"
     assert SEND_DATE  # the renders above use the suite's send date
+
+
+def test_offsets_of_another_recipients_text_are_not_trusted():
+    # A template-level finding is stored once, with the first recipient's offsets ("Hi Max," put
+    # "congratulations" 3 characters later than in Ana's text): the mark must land on the evidence.
+    text = "Hi Ana, congratulations on your wedding day!\nShop the sale"
+    start = text.index("congratulations") + 3
+    out = mark_html(HTML, [Span(4, start, start + len("congratulations"), "congratulations")], text)
+    assert [t for _, t, _ in _marks(out)] == ["congratulations"]
