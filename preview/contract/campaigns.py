@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from preview.contract.errors import InputError
+from preview.contract.files import read_text
 from preview.contract.schema import schema
 
 TEXT_FIELDS = ("name", "subject", "preheader", "from_name", "text")
@@ -56,14 +57,7 @@ def occasions() -> list[str]:
 
 def load_campaign(path: str | Path) -> Campaign:
     """Read and parse a campaign file, or raise :class:`InputError` naming the line and field."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("no such file", location=str(path)) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", location=str(path)) from None
-    return parse_campaign(text, str(path))
+    return parse_campaign(read_text(path), str(path))
 
 
 def parse_campaign(text: str, path: str = "campaign.mjml") -> Campaign:

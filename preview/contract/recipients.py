@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from preview.contract.errors import InputError
+from preview.contract.files import read_text
 from preview.contract.schema import first_error, schema
 
 # CSV columns whose cells hold JSON (lists and objects in the record).
@@ -100,15 +101,8 @@ def load_recipients(path: str | Path) -> list[dict]:
     return list(iter_recipients(path))
 
 
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", location=str(path)) from None
-
-
 def _jsonl_rows(path: Path):
-    for number, line in enumerate(_read_text(path).splitlines(), start=1):
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
         if not line.strip():
             continue
         try:
@@ -118,7 +112,7 @@ def _jsonl_rows(path: Path):
 
 
 def _json_array_rows(path: Path):
-    text = _read_text(path)
+    text = read_text(path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

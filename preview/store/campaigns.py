@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from preview.contract.campaigns import Campaign as ParsedCampaign
 from preview.contract.campaigns import parse_campaign
-from preview.contract.errors import InputError
+from preview.contract.files import read_text
 from preview.store import queries
 from preview.store.models import Campaign, CampaignVersion
 
@@ -75,14 +75,7 @@ def save_version(
 
 def save_file(session: Session, path: str | Path, workspace=None, *, slug: str | None = None, author: str | None = None) -> tuple[CampaignVersion, bool]:
     """Save the campaign file at ``path`` (see :func:`save_version`)."""
-    path = Path(path)
-    try:
-        source = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("no such file", location=str(path)) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", location=str(path)) from None
-    return save_version(session, source, path.name, workspace, slug=slug, author=author)
+    return save_version(session, read_text(path), Path(path).name, workspace, slug=slug, author=author)
 
 
 def parse_version(version: CampaignVersion) -> ParsedCampaign:
