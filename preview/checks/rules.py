@@ -41,13 +41,20 @@ _WORD_EDGE_R = r"(?![\w])"
 # character of them that no phrase of a set spells out is a place no match of the set can span.
 _CUT_CANDIDATES = "".join(c for c in '.!?,;:"()' if not re.fullmatch(_GAP, c) and not re.fullmatch(r"[\w'-]", c))
 _DIGITS = "0123456789"
-_DIGIT = re.compile("[0-9]")
-_ZERO = str.maketrans(_DIGITS, "0" * 10)
+_ZERO = bytes.maketrans(_DIGITS.encode(), b"0" * 10)
 # Texts whose matches a PhraseSet keeps: many recur (subjects that differ by a first name, the
 # recipient values of a shared layout and the template text around them), and a text's matches
 # are always the same. Bounded both ways, so a run over any audience holds a fixed amount.
 _MEMO_TEXTS = 2048
 _MEMO_CHARS = 250_000
+
+
+def digits_alike(text: str) -> str:
+    """``text`` with every digit 0 to 9 made a 0 (same length): the key under which a
+    :class:`PhraseSet` whose phrases spell no digit remembers the matches of ``text``."""
+    # Bytes translate in C at memory speed; UTF-8 never puts an ASCII digit inside another
+    # character, and surrogatepass round-trips whatever a record held.
+    return text.encode("utf-8", "surrogatepass").translate(_ZERO).decode("utf-8", "surrogatepass")
 
 
 @lru_cache(maxsize=512)
@@ -150,23 +157,24 @@ class PhraseSet:
         )
         self.cut_key = repr(sorted(self._spelled.items()))
 
-    def matches(self, text: str) -> tuple:
+    def matches(self, text: str, alike: str | None = None) -> tuple:
         """Every :class:`Match` in ``text``, leftmost first, as a tuple.
 
         Memoised by text (bounded): the texts of a run recur, and several checks scan the same
-        subject or value with the same phrases.
+        subject or value with the same phrases. ``alike`` is ``digits_alike(text)``, for a
+        caller that has it (several sets look up the same text).
         """
         if self.regex is None or not text:
             return ()
         key = text
-        if self._digits_alike and _DIGIT.search(text):
+        if self._digits_alike:
             # Prices, dates and order numbers: any digit matches as any other does here.
-            key = text.translate(_ZERO)
+            key = digits_alike(text) if alike is None else alike
         found = self._memo.get(key)
         if found is None:
             found = self.scan(text)
             self._remember(key, found)
-        elif found and key is not text:
+        elif found and key != text and any(text[m.start : m.end] != m.text for m in found):
             # Found for a text with other digits: the offsets hold, the matched text is this one's.
             found = tuple(Match(m.rule, m.start, m.end, text[m.start : m.end]) for m in found)
         return found

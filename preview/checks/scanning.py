@@ -9,8 +9,8 @@ do not spell out there) are places no match can span, and to a phrase's word edg
 end of a text look alike; so text cut there scans piece by piece exactly as it scans whole. The
 template text between the first and the last cut of each stretch of template text is scanned once
 per layout; per recipient only the *runs* are scanned, each from the last cut before a value to
-the first cut after it, and those recur too ("Hi Ana,"), so the phrase set's memo of texts
-answers most of them. Subject, preheader, sender name and a plain-text part are scanned whole
+the first cut after it, piece by piece between the cuts inside its values; the pieces recur
+("Hi Ana", "Wool socks $45" with digits alike), so the phrase set's memo of texts answers most. Subject, preheader, sender name and a plain-text part are scanned whole
 through the same memo (they recur with the first names in them).
 
 Results are kept in ``message.memo`` for the other checks of the same recipient.
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from preview.checks.rules import PhraseSet, fold
+from preview.checks.rules import PhraseSet, digits_alike, fold
 
 _STATIC, _RUN = 0, 1
 
@@ -45,33 +45,75 @@ def hits(phrases: PhraseSet, message, part: str) -> tuple[Hit, ...]:
     found = message.memo.get(key)
     if found is None:
         if part == "html":
-            found = _body_hits(phrases, message.document) if message.document is not None else ()
+            found = _body_hits(phrases, message) if message.document is not None else ()
         else:
-            found = tuple(Hit(part, m.start, m.end, m.text, m.rule) for m in phrases.matches(message.part_text(part)))
+            text, alike = _text(message, part)
+            found = phrases.matches(text, alike)
+            if found:
+                found = tuple(Hit(part, m.start, m.end, m.text, m.rule) for m in found)
         message.memo[key] = found
     return found
 
 
-def _body_hits(phrases: PhraseSet, doc) -> tuple[Hit, ...]:
-    text = doc.text
+def _text(message, part: str) -> tuple[str, str]:
+    """A part's text and its :func:`digits_alike` key, once per message for every phrase set."""
+    key = ("scanning.text", part)
+    found = message.memo.get(key)
+    if found is None:
+        text = message.part_text(part)
+        found = message.memo[key] = (text, digits_alike(text))
+    return found
+
+
+def _body_hits(phrases: PhraseSet, message) -> tuple[Hit, ...]:
+    doc = message.document
     starts = doc.part_starts
+    runs = _runs(message, doc, phrases)
     out: list[Hit] = []
     for item in _layout_items(phrases, doc.layout):
         if item[0] == _STATIC:
             base = starts[item[1]]
             out.extend(Hit("html", base + s, base + e, t, rule) for s, e, t, rule in item[2])
         else:
-            a = starts[item[1]] + item[2]
-            b = starts[item[3]] + item[4]
-            if a < b:
-                out.extend(Hit("html", a + m.start, a + m.end, m.text, m.rule) for m in phrases.matches(text[a:b]))
+            for a, text, alike in runs[item[1]]:
+                found = phrases.matches(text, alike)
+                if found:
+                    out.extend(Hit("html", a + m.start, a + m.end, m.text, m.rule) for m in found)
     return tuple(out)
+
+
+def _runs(message, doc, phrases: PhraseSet) -> list[tuple]:
+    """Per run of the body for the cuts of ``phrases``, its pieces between the cuts inside it
+    (a price's decimal point, a comma in a name) as ``(start, text, digits_alike(text))``: the
+    text scanned per recipient, cut once per message for every set that cuts alike. Pieces recur
+    more than whole runs do ("Wool socks $45" and "22" for "Wool socks $45.22")."""
+    key = ("scanning.runs", phrases.cut_key)
+    runs = message.memo.get(key)
+    if runs is None:
+        text, starts = doc.text, doc.part_starts
+        runs = []
+        for item in _cut_plan(doc.layout, phrases):
+            if item[0] != _RUN:
+                continue
+            a, b = starts[item[1]] + item[2], starts[item[3]] + item[4]
+            pieces = []
+            if a < b:
+                run = text[a:b]
+                last = 0
+                for cut in (*phrases.cuts(fold(run)), len(run)):
+                    if cut > last:
+                        piece = run[last:cut]
+                        pieces.append((a + last, piece, digits_alike(piece)))
+                    last = cut + 1
+            runs.append(tuple(pieces))
+        message.memo[key] = runs
+    return runs
 
 
 def _layout_items(phrases: PhraseSet, layout) -> list[tuple]:
     """The layout's text in reading order for ``phrases``: ``(_STATIC, part, matches)`` for template
     text scanned once (matches as ``(start, end, text, rule)`` from the part's start; only where
-    there are some) and ``(_RUN, part, offset, end part, end offset)`` for text scanned per
+    there are some) and ``(_RUN, n)`` for the ``n``-th run of :func:`_runs`, scanned per
     recipient."""
     key = ("scanning.items", phrases)
     items = layout.memo.get(key)
@@ -79,7 +121,7 @@ def _layout_items(phrases: PhraseSet, layout) -> list[tuple]:
         items = []
         for item in _cut_plan(layout, phrases):
             if item[0] == _RUN:
-                items.append(item)
+                items.append((_RUN, sum(1 for i in items if i[0] == _RUN)))
                 continue
             _, k, s, e = item
             found = tuple((s + m.start, s + m.end, m.text, m.rule) for m in phrases.matches(layout.text[k][s:e]))
