@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import itertools
 import os
 import sys
@@ -14,9 +15,31 @@ import click
 from preview.config import DEFAULT_FILE as DEFAULT_SETTINGS
 from preview.contract.errors import InputError
 
+# Commands that live with what they manage, imported only when used, so that `preview check`
+# starts without loading Flask, Celery or the store: name -> "module:attribute".
+_ELSEWHERE = {
+    "db": "preview.store.commands:db_group",
+    "import": "preview.store.commands:import_cmd",
+    "demo": "preview.web.commands:demo_cmd",
+    "serve": "preview.web.commands:serve_cmd",
+    "user": "preview.web.commands:user_group",
+    "token": "preview.api.commands:token_group",
+    "worker": "preview.jobs.commands:worker_cmd",
+}
+
 
 class _Group(click.Group):
-    """Turns an :class:`InputError` from any command into one line on stderr and exit 2."""
+    """The ``preview`` group: loads the commands of :data:`_ELSEWHERE` on demand, and turns an
+    :class:`InputError` from any command into one line on stderr and exit 2."""
+
+    def list_commands(self, ctx):
+        return sorted({*super().list_commands(ctx), *_ELSEWHERE})
+
+    def get_command(self, ctx, name):
+        if name in _ELSEWHERE and name not in self.commands:
+            module, attribute = _ELSEWHERE[name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx):
         try:
@@ -283,14 +306,6 @@ def checks_cmd(fmt, families, config, severity, disable, plugins):
     click.echo(render_checks(registry, fmt, families=set(families)), nl=False)
 
 
-# The store's commands (preview/store/commands.py): db upgrade/downgrade/current, import, demo.
-from preview.store.commands import db_group, demo_cmd, import_cmd  # noqa: E402
-
-main.add_command(db_group)
-main.add_command(import_cmd)
-main.add_command(demo_cmd)
-
-
 @main.command("quality")
 @click.option("--cases", "cases_dir", default="tests/quality/cases", show_default=True, type=click.Path(file_okay=False), help="Folder of labelled case files (*.yaml).")
 @click.option("--family", "families", multiple=True, metavar="FAMILY", help="Only score this family (repeatable).")
@@ -315,19 +330,3 @@ def quality_cmd(cases_dir, families, verbose):
 
 if __name__ == "__main__":  # pragma: no cover
     main()
-
-
-# The API's token commands (preview/api/commands.py) and the Celery worker (preview/jobs/commands.py).
-from preview.api.commands import token_group  # noqa: E402
-from preview.jobs.commands import worker_cmd  # noqa: E402
-
-main.add_command(token_group)
-main.add_command(worker_cmd)
-
-
-# The web UI's commands (preview/web/commands.py): serve, user, and `demo` with the demo logins.
-from preview.web.commands import serve_cmd, user_group, with_demo_logins  # noqa: E402
-
-main.add_command(serve_cmd)
-main.add_command(user_group)
-main.add_command(with_demo_logins(demo_cmd))

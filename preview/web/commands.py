@@ -186,3 +186,13 @@ def _holds_the_demo(session) -> bool:
     from preview.store.models import CampaignVersion
 
     return session.scalar(sa.select(CampaignVersion.id).where(CampaignVersion.author == "demo").limit(1)) is not None
+
+
+def _demo_with_logins() -> click.Command:
+    from preview.store.commands import demo_cmd as store_demo_cmd
+
+    return with_demo_logins(store_demo_cmd)
+
+
+# What `preview demo` runs: the store's demo, then the demo logins.
+demo_cmd = _demo_with_logins()
