@@ -327,3 +327,22 @@ def test_colour_only_on_a_terminal(work):
     piped = subprocess.run([str(PREVIEW), "check", "zebra.mjml", "-r", "people.jsonl", "--plugin", PLUGIN],
                            cwd=work, env=env(), capture_output=True, text=True, timeout=120)
     assert "\x1b[" not in piped.stdout and "WARN" in piped.stdout
+
+
+def test_preview_check_loads_no_web_code(tmp_path):
+    """The store, UI, API and worker commands load on demand: checking a file needs none of them."""
+    import subprocess
+    import sys
+
+    campaign = tmp_path / "c.html"
+    campaign.write_text("<html lang='en'><body>Hi {{ recipient.first_name }}</body></html>")
+    people = tmp_path / "r.jsonl"
+    people.write_text('{"id": "a", "email": "a@x.org", "first_name": "Ana"}\n')
+    code = (
+        "import sys; from preview.cli import main\n"
+        f"try: main(['check', {str(campaign)!r}, '-r', {str(people)!r}, '-q'])\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in ('flask', 'celery', 'sqlalchemy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
