@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from preview.checks.merge_tags import leading_literal
-from preview.checks.rules import Match, fold, phrase_pattern
+from preview.checks.rules import Match, TextMemo, fold, phrase_pattern
 from preview.checks.sharing import per_rules
 
 # Words too frequent in ordinary copy to stand for a phrase (see CopyMatcher).
@@ -54,11 +54,18 @@ class CopyMatcher:
         self.inside = {w: tuple(v for v in words if v in w) for w in words}
         self.patterns = tuple((re.compile(p), e, _needs(e, p)) for e in entries for p in _patterns(e))
         self.needs = tuple(dict.fromkeys(n for _, _, needs in self.patterns for n in needs or ()))
+        self._memo = TextMemo()  # subjects, alt texts and the text around values recur
 
     def finditer(self, text: str):
         """Yield a :class:`~preview.checks.rules.Match` for every phrase or pattern hit, in text order."""
         if not text:
-            return
+            return iter(())
+        found = self._memo.get(text)
+        if found is None:
+            found = self._memo.put(text, tuple(self._find(text)))
+        return iter(found)
+
+    def _find(self, text: str):
         folded = fold(text)
         low = folded.lower()
         found: dict[tuple, Match] = {}
@@ -93,6 +100,7 @@ class TestRules:
     tlds: frozenset
     labels: frozenset
     verdicts: dict = field(default_factory=dict)  # host -> reason or None, memoised
+    hosts_of: dict = field(default_factory=dict)  # beginning of a URL -> its host, memoised
 
 
 def _patterns(entry: dict) -> list[str]:
@@ -158,11 +166,23 @@ def url_host(url: str) -> str:
         return ""
 
 
+# A URL up to the end of its host (scheme, //, user, host, port): all its host depends on.
+_THROUGH_HOST = re.compile(r"[^:/?#]*:?//[^/?#]*")
+
+
 def placeholder_host(url: str, rules: TestRules) -> str | None:
     """Why ``url`` points at a placeholder or test host, or None when it does not."""
     if url.strip().lower().startswith("file:"):
         return "a file on someone's computer"
-    host = url_host(url)
+    # Links differ per recipient in their paths and tracking parameters, rarely in their host:
+    # the host is parsed once per distinct beginning of a URL.
+    head = _THROUGH_HOST.match(url.strip()) if "%" not in url else None
+    key = head.group() if head else url
+    host = rules.hosts_of.get(key)
+    if host is None:
+        host = url_host(key if head else url)
+        if len(rules.hosts_of) < 10_000:
+            rules.hosts_of[key] = host
     if not host:
         return None
     known = rules.verdicts.get(host, False)

@@ -42,9 +42,8 @@ _WORD_EDGE_R = r"(?![\w])"
 _CUT_CANDIDATES = "".join(c for c in '.!?,;:"()' if not re.fullmatch(_GAP, c) and not re.fullmatch(r"[\w'-]", c))
 _DIGITS = "0123456789"
 _ZERO = bytes.maketrans(_DIGITS.encode(), b"0" * 10)
-# Texts whose matches a PhraseSet keeps: many recur (subjects that differ by a first name, the
-# recipient values of a shared layout and the template text around them), and a text's matches
-# are always the same. Bounded both ways, so a run over any audience holds a fixed amount.
+# Texts whose matches a PhraseSet (or another matcher) keeps, and how many characters of them:
+# bounded both ways, so a run over any audience holds a fixed amount.
 _MEMO_TEXTS = 2048
 _MEMO_CHARS = 250_000
 
@@ -110,6 +109,45 @@ class Match:
     text: str
 
 
+class TextMemo:
+    """What was found in each of the texts seen last, within bounds: at most ``_MEMO_TEXTS``
+    texts and ``_MEMO_CHARS`` characters of them, the oldest forgotten first. The texts a run
+    scans recur (subjects that differ by a first name, the values of a shared layout and the
+    template text around them), and a text's matches never change."""
+
+    __slots__ = ("_found", "_chars")
+
+    def __init__(self):
+        self._found: dict = {}
+        self._chars = 0
+
+    def get(self, text: str):
+        """What was found in ``text``, or None."""
+        return self._found.get(text)
+
+    def put(self, text: str, found):
+        """Remember ``found`` for ``text`` (unless the text alone is over the bound); returns it."""
+        if len(text) > _MEMO_CHARS:
+            return found
+        memo = self._found
+        while memo and (len(memo) >= _MEMO_TEXTS or self._chars + len(text) > _MEMO_CHARS):
+            oldest = next(iter(memo))  # dicts keep their order
+            self._chars -= len(oldest)
+            del memo[oldest]
+        memo[text] = found
+        self._chars += len(text)
+        return found
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+    def __contains__(self, text: str) -> bool:
+        return text in self._found
+
+    def __iter__(self):
+        return iter(self._found)
+
+
 class PhraseSet:
     """All phrases of a list of rule entries, compiled into one regex that branches early.
 
@@ -124,8 +162,7 @@ class PhraseSet:
 
     def __init__(self, entries: list[dict], key: str = "phrases"):
         self.entries = [e for e in entries if e.get(key)]
-        self._memo: dict[str, tuple] = {}  # text -> its matches, oldest first
-        self._memo_chars = 0
+        self._memo = TextMemo()  # text -> its matches
         self._owner: list[int] = []  # named group number -> entry index
         # letter -> [(first word, [rest of each phrase])]. Only neighbours in the order share a
         # first word, so the first phrase to match at a place is the one the order says.
@@ -172,8 +209,7 @@ class PhraseSet:
             key = digits_alike(text) if alike is None else alike
         found = self._memo.get(key)
         if found is None:
-            found = self.scan(text)
-            self._remember(key, found)
+            found = self._memo.put(key, self.scan(text))
         elif found and key != text and any(text[m.start : m.end] != m.text for m in found):
             # Found for a text with other digits: the offsets hold, the matched text is this one's.
             found = tuple(Match(m.rule, m.start, m.end, text[m.start : m.end]) for m in found)
@@ -189,17 +225,6 @@ class PhraseSet:
             Match(entries[owner[int(m.lastgroup[1:])]], m.start(), m.end(), text[m.start() : m.end()])
             for m in self.regex.finditer(fold(text))
         )
-
-    def _remember(self, text: str, found: tuple) -> None:
-        if len(text) > _MEMO_CHARS:
-            return
-        memo = self._memo
-        while memo and (len(memo) >= _MEMO_TEXTS or self._memo_chars + len(text) > _MEMO_CHARS):
-            oldest = next(iter(memo))  # the oldest first: dicts keep their order
-            self._memo_chars -= len(oldest)
-            del memo[oldest]
-        memo[text] = found
-        self._memo_chars += len(text)
 
     def cuts(self, text: str) -> list[int]:
         """Where ``text`` (folded, see :func:`fold`) can be cut: places no match of this set can span.
