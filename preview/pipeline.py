@@ -96,8 +96,14 @@ class CheckRun:
         if times is None:
             message = self.renderer.render(recipient, self.send_date)
             findings: list[Finding] = []
-            for c in self.checks:
-                self._run_check(c, message, recipient, findings)
+            ctx = self.ctx
+            for c in self.checks:  # _run_check, inlined: this loop runs 77 times per recipient
+                try:
+                    found = c.run(message, recipient, ctx)
+                    if found:
+                        findings.extend(found)
+                except Exception as exc:  # a broken check must not pass an email silently
+                    self._crashed(c, exc, message, recipient, findings)
         else:
             clock = time.process_time  # CPU time: on a shared machine, wall time measures the neighbours
             started = clock()
@@ -119,14 +125,18 @@ class CheckRun:
         try:
             findings.extend(c.run(message, recipient, self.ctx) or ())
         except Exception as exc:  # a broken check must not pass an email silently
-            if self._crash_reports_off:
-                return
-            findings.append(
-                self.ctx.finding(
-                    check_crashed, message, recipient, part="data", check=c.spec.code,
-                    detail=f"{type(exc).__name__}: {exc}", text=f"{c.spec.code} {c.spec.name}",
-                )
+            self._crashed(c, exc, message, recipient, findings)
+
+    def _crashed(self, c, exc: Exception, message: RenderedMessage, recipient: dict, findings: list[Finding]) -> None:
+        """Report a check that raised (RND-family ``check-crashed``), unless that is disabled."""
+        if self._crash_reports_off:
+            return
+        findings.append(
+            self.ctx.finding(
+                check_crashed, message, recipient, part="data", check=c.spec.code,
+                detail=f"{type(exc).__name__}: {exc}", text=f"{c.spec.code} {c.spec.name}",
             )
+        )
 
     def add_error(self, error: InputError | str, recipient_id: str | None = None) -> None:
         """Record an input that could not be checked (a bad recipient row)."""
