@@ -14,6 +14,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 import lxml.html
 from lxml import etree
@@ -89,19 +90,15 @@ class LinkSlots:
     has_image: bool
     line: int | None
 
-    @property
+    @cached_property
     def dynamic(self) -> bool:
         return is_slotted(self.href) or is_slotted(self.text)
 
     def fill(self, values: list[str]) -> Link:
         """The link as a recipient gets it, from the slot values as the reader sees them."""
-        return Link(
-            href=None if self.href is None else fill(self.href, values),
-            text=fill(self.text, values),
-            has_image=self.has_image,
-            dynamic=self.dynamic,
-            line=self.line,
-        )
+        # Positional: the cheapest way to build a named tuple, once per link per recipient.
+        href = None if self.href is None else fill(self.href, values)
+        return Link(href, fill(self.text, values), self.has_image, self.dynamic, self.line)
 
 
 @dataclass(frozen=True)
@@ -115,26 +112,19 @@ class ImageSlots:
     in_link: bool
     line: int | None
 
-    @property
+    @cached_property
     def dynamic(self) -> bool:
         return is_slotted(self.src) or is_slotted(self.alt)
 
     def fill(self, values: list[str]) -> Image:
         """The image as a recipient gets it."""
-        return Image(
-            src=None if self.src is None else fill(self.src, values),
-            alt=None if self.alt is None else fill(self.alt, values),
-            width=self.width,
-            height=self.height,
-            in_link=self.in_link,
-            dynamic=self.dynamic,
-            line=self.line,
-        )
+        src = None if self.src is None else fill(self.src, values)
+        alt = None if self.alt is None else fill(self.alt, values)
+        return Image(src, alt, self.width, self.height, self.in_link, self.dynamic, self.line)
 
 
-@dataclass(frozen=True)
-class Link:
-    """A link as one recipient gets it."""
+class Link(NamedTuple):
+    """A link as one recipient gets it (a named tuple: links with values are built per recipient)."""
 
     href: str | None
     text: str
@@ -143,8 +133,7 @@ class Link:
     line: int | None = None
 
 
-@dataclass(frozen=True)
-class Image:
+class Image(NamedTuple):
     """An image as one recipient gets it; ``alt`` is None when the attribute is missing."""
 
     src: str | None
