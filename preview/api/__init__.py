@@ -22,11 +22,13 @@ bp = Blueprint("preview_api", __name__)
 
 @bp.record_once
 def _setup(setup_state) -> None:
+    from preview.api import connection
     from preview.api import state as api_state
 
     app = setup_state.app
     prefix = setup_state.url_prefix or "/api/v1"
     api_state.build(app, app.extensions["preview"], prefix)
+    app.teardown_appcontext(connection.close)
 
     # Unknown paths and wrong methods under the prefix never reach a blueprint's error handlers
     # (no route matched), so they are answered here, before any other app hook can.

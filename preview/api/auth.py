@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import g, make_response, request
 
+from preview.api.connection import connection
 from preview.api.errors import ApiError
 from preview.api.state import api
-from preview.extension import db
 from preview.store.access import hash_token, token_state
 from preview.store.base import utcnow
 from preview.store.models import ApiToken, Workspace
@@ -60,30 +60,66 @@ def _unauthorized(message: str) -> ApiError:
     return ApiError("unauthorized", message, headers={"WWW-Authenticate": 'Bearer realm="campaign-preview", error="invalid_token"'})
 
 
+@dataclass(frozen=True)
+class _Verified:
+    """What a process remembers of a token it verified (never the token itself)."""
+
+    token_id: int
+    prefix: str
+    scopes: frozenset
+    expires_at: dt.datetime | None
+    workspace_id: int
+    workspace_slug: str
+
+
 def authenticate() -> Caller:
-    """The caller of this request, or an ``unauthorized`` :class:`ApiError`."""
+    """The caller of this request, or an ``unauthorized`` :class:`ApiError`.
+
+    A token verified against the database is trusted by this process for
+    ``ApiState.token_ttl`` seconds (preview.api.state.TOKEN_CACHE_SECONDS, 5 s): a revoked token
+    is refused at most that long after ``preview token revoke``, in every process. Expiry is
+    checked on every request. The cache is keyed by the token's SHA-256, so only the token itself
+    can find its entry; unknown, revoked and expired tokens are never cached.
+    """
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if not header:
         raise _unauthorized("Send an API token: Authorization: Bearer <token> (make one with `preview token create`).")
     if scheme.lower() != "bearer" or not token.strip():
         raise _unauthorized("The Authorization header must be 'Bearer <token>'.")
-    session = db()
-    token_row = session.execute(_TOKEN_QUERY, {"token_hash": hash_token(token.strip())}).first()
+    token_hash = hash_token(token.strip())
     now = utcnow()
+    state = api()
+    verified = state.tokens.get(token_hash)
+    if verified is None:
+        verified = _verify(token_hash, now)
+        state.tokens.set(token_hash, verified, state.token_ttl)
+    elif verified.expires_at is not None and verified.expires_at <= now:
+        raise _unauthorized(_EXPIRED)
+    # Lookups only read the workspace's id (and slug): a detached instance saves a query. A new
+    # one per request, as views may attach it to their session.
+    workspace = Workspace(id=verified.workspace_id, slug=verified.workspace_slug, name=verified.workspace_slug)
+    return Caller(verified.token_id, verified.prefix, verified.scopes, workspace)
+
+
+_EXPIRED = "This API token has expired; make a new one with `preview token create`."
+
+
+def _verify(token_hash: str, now: dt.datetime) -> _Verified:
+    """The live token of ``token_hash``, read from the database (its use recorded), or ``unauthorized``."""
+    conn = connection()
+    token_row = conn.execute(_TOKEN_QUERY, {"token_hash": token_hash}).first()
     if token_row is None:
         raise _unauthorized("This API token is not known; check it was copied whole.")
     state = token_state(token_row, now)
     if state == "revoked":
         raise _unauthorized("This API token was revoked; make a new one with `preview token create`.")
     if state == "expired":
-        raise _unauthorized("This API token has expired; make a new one with `preview token create`.")
+        raise _unauthorized(_EXPIRED)
     if token_row.last_used_at is None or now - token_row.last_used_at > _TOUCH_EVERY:
-        session.execute(sa.update(ApiToken).where(ApiToken.id == token_row.id).values(last_used_at=now))
-        session.commit()
-    # Lookups only read the workspace's id (and slug): a detached instance saves a query.
-    workspace = Workspace(id=token_row.workspace_id, slug=token_row.slug, name=token_row.slug)
-    return Caller(token_row.id, token_row.prefix, frozenset(token_row.scopes or ()), workspace)
+        conn.execute(sa.update(ApiToken).where(ApiToken.id == token_row.id).values(last_used_at=now))
+        conn.commit()
+    return _Verified(token_row.id, token_row.prefix, frozenset(token_row.scopes or ()), token_row.expires_at, token_row.workspace_id, token_row.slug)
 
 
 def caller() -> Caller:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from preview.api.connection import connection
 from preview.api.errors import ApiError
 from preview.api.prepared import PreparedCampaign
 from preview.api.state import api
@@ -25,14 +26,20 @@ from preview.store.models import Campaign, CampaignVersion, Recipient, Workspace
 
 @dataclass(frozen=True)
 class VersionRef:
-    """Which saved version a request means, without its (large) source text."""
+    """Which saved version a request means, without its (large) source text.
+
+    ``record`` is the record of the recipient :func:`version_ref` was asked about, read in the
+    same statement (None when not asked, or when there is no such recipient).
+    """
 
     id: int
     number: int
+    record: dict | None = None
 
 
 # Built once, run on every validate and verdict call: the newest (or a given) version's id and
-# number, never its source, which is only read when the version is not compiled yet.
+# number, never its source, which is only read when the version is not compiled yet. They run as
+# Core statements on the request's connection (preview.api.connection).
 _VERSION_QUERY = (
     sa.select(CampaignVersion.id, CampaignVersion.number)
     .join(Campaign, Campaign.id == CampaignVersion.campaign_id)
@@ -40,19 +47,30 @@ _VERSION_QUERY = (
     .order_by(CampaignVersion.number.desc())
     .limit(1)
 )
-_NUMBERED = _VERSION_QUERY.where(CampaignVersion.number == sa.bindparam("number"))
 _RECORD_QUERY = sa.select(Recipient.record).where(Recipient.workspace_id == sa.bindparam("workspace_id"), Recipient.external_id == sa.bindparam("external_id"))
+# A version and a record in one statement: one round trip instead of two (on PostgreSQL each
+# costs ~40 µs of this process's CPU and as much of the database's, on the same cores).
+_WITH_RECORD = _VERSION_QUERY.add_columns(_RECORD_QUERY.scalar_subquery().label("record"))
+_QUERIES = {
+    (False, False): _VERSION_QUERY,
+    (True, False): _VERSION_QUERY.where(CampaignVersion.number == sa.bindparam("number")),
+    (False, True): _WITH_RECORD,
+    (True, True): _WITH_RECORD.where(CampaignVersion.number == sa.bindparam("number")),
+}
 
 
-def version_ref(workspace: Workspace, slug: str, number: int | None = None, *, field: str = "campaign.id") -> VersionRef:
-    """The id and number of version ``number`` (None: the latest) of campaign ``slug`` of ``workspace``."""
+def version_ref(workspace: Workspace, slug: str, number: int | None = None, *, field: str = "campaign.id", recipient_id: str | None = None) -> VersionRef:
+    """The id and number of version ``number`` (None: the latest) of campaign ``slug`` of ``workspace``,
+    and the record of recipient ``recipient_id`` of ``workspace`` when one is named."""
     params = {"workspace_id": workspace.id, "slug": slug}
     if number is not None:
         params["number"] = number
-    row = db().execute(_NUMBERED if number is not None else _VERSION_QUERY, params).first()
+    if recipient_id is not None:
+        params["external_id"] = recipient_id
+    row = connection().execute(_QUERIES[number is not None, recipient_id is not None], params).first()
     if row is None:
         raise _no_campaign(slug, number, field)
-    return VersionRef(row.id, row.number)
+    return VersionRef(row.id, row.number, row.record if recipient_id is not None else None)
 
 
 def _no_campaign(slug: str, number: int | None, field: str) -> ApiError:
@@ -70,7 +88,7 @@ def stored_version(workspace: Workspace, slug: str, number: int | None = None, *
 
 def stored_record(workspace: Workspace, recipient_id: str, *, field: str = "recipient_id") -> dict:
     """The record of recipient ``recipient_id`` of ``workspace``."""
-    record = db().scalar(_RECORD_QUERY, {"workspace_id": workspace.id, "external_id": recipient_id})
+    record = connection().scalar(_RECORD_QUERY, {"workspace_id": workspace.id, "external_id": recipient_id})
     if record is None:
         raise ApiError("recipient_not_found", f"No recipient {recipient_id!r} in this workspace; import it first, or send the whole record as 'recipient'.", field=field)
     return record

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from flask import request
 
+from preview.api import json_codec
 from preview.api.errors import ApiError
 from preview.api.state import api
 from preview.config import check_names
@@ -39,7 +39,7 @@ def json_object(*, optional: bool = False) -> dict:
     if mimetype != "application/json" and not mimetype.endswith("+json"):
         raise ApiError("unsupported_media_type", f"Send the body as JSON with Content-Type: application/json (got {mimetype or 'none'!r}).")
     try:
-        body = json.loads(raw)
+        body = json_codec.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError("invalid_json", f"The body is not valid JSON: {exc}.") from None
     if not isinstance(body, dict):

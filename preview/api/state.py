@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app
 
 from preview.api.delivery import CallbackSettings
+from preview.api.lru import LRU
 from preview.api.prepared import Prepared
 from preview.api.ratelimit import RateLimiter
 from preview.api.shared import SharedCache, redis_client
+
+# How long a server process trusts a token it has verified: a token revoked with `preview token
+# revoke` is refused by every process at most this many seconds later (expiry is always exact).
+TOKEN_CACHE_SECONDS = 5.0
+TOKEN_CACHE_SIZE = 4096
 
 
 @dataclass
@@ -25,6 +31,9 @@ class ApiState:
     callbacks: CallbackSettings
     verdict_max_age: int
     webhook_tolerance: int
+    # Verified API tokens by hash, for token_ttl seconds (see preview.api.auth.authenticate).
+    tokens: LRU = field(default_factory=lambda: LRU(TOKEN_CACHE_SIZE))
+    token_ttl: float = TOKEN_CACHE_SECONDS
 
 
 def build(app, preview_state, prefix: str) -> ApiState:

@@ -8,6 +8,7 @@ import http.server
 import json
 import threading
 import time
+import types
 from dataclasses import dataclass, field
 
 import pytest
@@ -131,6 +132,12 @@ def empty_redis_db(url: str):
         pytest.skip("no Redis on 127.0.0.1:6379")
     client.flushdb()
     return client
+
+
+def later(monkeypatch, seconds: float) -> None:
+    """Move the clock of the API's in-process caches (preview.api.lru) ``seconds`` ahead."""
+    real = time.monotonic
+    monkeypatch.setattr("preview.api.lru.time", types.SimpleNamespace(monotonic=lambda: real() + seconds))
 
 
 def wait_for_run(client, headers, run_id: int, timeout: float = 60) -> dict:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from preview.api import signing
+from preview.api.state import TOKEN_CACHE_SECONDS
 from preview.cli import main
-from tests.api.conftest import MASTER, add_tenant, close_app, make_app
+from tests.api.conftest import MASTER, add_tenant, close_app, later, make_app
 
 
 def test_create_list_use_and_revoke_a_token(db_url, engine, monkeypatch):
@@ -29,6 +30,10 @@ def test_create_list_use_and_revoke_a_token(db_url, engine, monkeypatch):
         assert token[:11] in listed.output and "active" in listed.output and "braze-prod" in listed.output and token not in listed.output
         revoked = runner.invoke(main, ["token", "revoke", token[:11]])
         assert revoked.exit_code == 0, revoked.output
+        # The server process verified this token just now and trusts it for TOKEN_CACHE_SECONDS;
+        # the revocation reaches it once that window has passed.
+        assert client.get("/api/v1/verdict", headers={"Authorization": f"Bearer {token}"}, query_string=query).status_code == 404
+        later(monkeypatch, TOKEN_CACHE_SECONDS + 0.1)
         assert client.get("/api/v1/verdict", headers={"Authorization": f"Bearer {token}"}, query_string=query).status_code == 401
         assert "revoked" in runner.invoke(main, ["token", "list"]).output
         secret = runner.invoke(main, ["token", "secret", "--workspace", "acme"])
