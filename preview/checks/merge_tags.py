@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from preview.checks.rules import TextMemo
 from preview.checks.sharing import per_rules
 
 
@@ -31,14 +32,23 @@ class Vocabulary:
     null_words: tuple
     generic: frozenset  # generic forms of address, and the greeting words themselves
     field_names: frozenset
+    memo: TextMemo = field(default_factory=TextMemo, compare=False, repr=False)  # text -> its tags
 
-    def find_tags(self, text: str) -> list[tuple]:
+    def find_tags(self, text: str) -> tuple:
         """``(start, end, token, syntax)`` of every unrendered tag in ``text``, in text order.
 
         Where two syntaxes match one stretch ("[[FNAME]]" holds "[FNAME]"), the longer match wins.
+        Remembered per text (within bounds): the values of a campaign recur from one recipient
+        to the next.
         """
         if not text:
-            return []
+            return ()
+        found = self.memo.get(text)
+        if found is None:
+            found = self.memo.put(text, tuple(self._find_tags(text)))
+        return found
+
+    def _find_tags(self, text: str) -> list[tuple]:
         hits = [
             (m.start(), m.end(), m.group(), tag.syntax)
             for tag in self.tags if tag.needs in text for m in tag.regex.finditer(text)
