@@ -50,6 +50,9 @@ import bench_check  # noqa: E402 - the recipient generator and campaign builder 
 CORPUS = bench_check.CORPUS
 SECTION = re.compile(r"<mj-section\b.*?</mj-section>", re.DOTALL)
 TARGET_BYTES = 30_000
+# What `preview serve` runs by default (preview/web/commands.py); chosen from this benchmark's figures.
+WORKER_CLASS = "gthread"
+THREADS = 4
 
 
 def campaign_text() -> tuple[str, str]:
@@ -107,7 +110,7 @@ def session_cpu(sid: int) -> float:
     return total / tick
 
 
-def start_server(url: str, port: int, workers: int, log: Path, worker_class: str = "sync", threads: int = 1) -> subprocess.Popen:
+def start_server(url: str, port: int, workers: int, log: Path, worker_class: str = WORKER_CLASS, threads: int = THREADS) -> subprocess.Popen:
     env = {
         **os.environ,
         "PREVIEW_DATABASE_URL": url,
@@ -176,13 +179,11 @@ def load_process(base, token, bodies, total, seconds, concurrency, queue) -> Non
 
 
 def request_bodies(slug: str, source: str | None, filename: str, recipients: int) -> list[bytes]:
+    """One validate body per seeded recipient (r0, r1, ...), in order."""
     import json
 
-    out = []
-    for i in range(min(recipients, 500)):
-        campaign = {"source": source, "filename": filename} if source else {"id": slug}
-        out.append(json.dumps({"campaign": campaign, "recipient_id": f"r{i}"}).encode())
-    return out
+    campaign = {"source": source, "filename": filename} if source else {"id": slug}
+    return [json.dumps({"campaign": campaign, "recipient_id": f"r{i}"}).encode() for i in range(recipients)]
 
 
 def presend_burst(base: str, token: str, slug: str, count: int, timeout: float) -> tuple[Counter, int, int, float]:
@@ -221,24 +222,53 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else (values[0] if values else 0.0)
 
 
+def measure(base: str, token: str, bodies: list[bytes], total: int, seconds: float, concurrency: int, server_pid: int) -> dict:
+    """One load level from a second process: its figures (rate, latencies, statuses, CPU per request)."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    server_cpu = session_cpu(server_pid)
+    client = context.Process(target=load_process, args=(base, token, bodies, total, seconds, concurrency, queue))
+    client.start()
+    results, wall, client_cpu = queue.get(timeout=seconds + 120)
+    server_cpu = session_cpu(server_pid) - server_cpu
+    client.join()
+    latencies = sorted(t for _, t in results)
+    per = 1000 / max(1, len(results))
+    return {
+        "concurrency": concurrency,
+        "requests": len(results),
+        "wall": wall,
+        "rate": len(results) / wall,
+        "p50": percentile(latencies, 50) * 1000,
+        "p95": percentile(latencies, 95) * 1000,
+        "p99": percentile(latencies, 99) * 1000,
+        "max": latencies[-1] * 1000 if latencies else 0.0,
+        "statuses": Counter(s for s, _ in results),
+        "server_cpu_ms": server_cpu * per,
+        "client_cpu_ms": client_cpu * per,
+    }
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-n", "--requests", type=int, default=3000, help="validate calls in all (default 3000)")
-    parser.add_argument("--seconds", type=float, default=90, help="stop the validate load after this long (default 90)")
-    parser.add_argument("-c", "--concurrency", type=int, default=50, help="concurrent clients (default 50)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2, one per core here)")
-    parser.add_argument("-k", "--worker-class", default="sync", help="gunicorn worker class (default sync)")
-    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (gthread; default 1)")
+    parser.add_argument("-n", "--requests", type=int, default=3000, help="validate calls at each concurrency (default 3000)")
+    parser.add_argument("--seconds", type=float, default=90, help="stop a load level after this long (default 90)")
+    parser.add_argument("-c", "--concurrency", default="50", help="concurrent clients; a comma list runs each in turn, e.g. 1,10,25,50 (default 50)")
+    parser.add_argument("-w", "--workers", type=int, default=2, help="gunicorn worker processes (default 2, one per core here)")
+    parser.add_argument("-k", "--worker-class", default=WORKER_CLASS, help=f"gunicorn worker class (default {WORKER_CLASS})")
+    parser.add_argument("--threads", type=int, default=THREADS, help=f"threads per gunicorn worker (default {THREADS})")
     parser.add_argument("--warmup", type=int, default=300, help="validate calls before measuring, to warm every worker (default 300)")
-    parser.add_argument("--recipients", type=int, default=2000, help="recipients seeded (default 2000)")
+    parser.add_argument("--recipients", type=int, help="recipients seeded (default: one per call, warm-up included, so no call repeats a recipient)")
     parser.add_argument("--presends", type=int, default=20, help="presend calls in the burst (default 20)")
     parser.add_argument("--inline", action="store_true", help="send the campaign file text in every validate body instead of its id")
     parser.add_argument("--database", help="database URL to use instead of a temporary SQLite file (it is migrated and seeded)")
     args = parser.parse_args(argv)
+    levels = [int(c) for c in str(args.concurrency).split(",")]
+    recipients = args.recipients or args.warmup + args.requests * len(levels)
 
     folder = Path(tempfile.mkdtemp(prefix="bench-api-"))
     url = args.database or f"sqlite:///{folder / 'bench.sqlite'}"
-    token, slug, size = seed(url, args.recipients)
+    token, slug, size = seed(url, recipients)
     filename, source = campaign_text()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -247,28 +277,26 @@ def main(argv=None) -> int:
     failed = False
     try:
         wait_ready(base, server)
-        bodies = request_bodies(slug, source if args.inline else None, filename, args.recipients)
+        bodies = request_bodies(slug, source if args.inline else None, filename, recipients)
         # Warm every worker (each compiles the campaign and the check rules on its first calls) with
         # the same concurrent load, so the figures are of a running server, not of its start.
-        warm = asyncio.run(_drive(base, token, bodies, args.warmup, 60, args.concurrency))
+        warm = asyncio.run(_drive(base, token, bodies[: args.warmup], args.warmup, 60, max(levels)))
         if any(status != 200 for status, _ in warm):
             raise SystemExit(f"warm-up calls failed: {Counter(status for status, _ in warm)}")
-        queue = multiprocessing.get_context("spawn").Queue()
-        client = multiprocessing.get_context("spawn").Process(target=load_process, args=(base, token, bodies, args.requests, args.seconds, args.concurrency, queue))
-        server_cpu = session_cpu(server.pid)
-        client.start()
-        results, wall, client_cpu = queue.get(timeout=args.seconds + 120)
-        server_cpu = session_cpu(server.pid) - server_cpu
-        client.join()
-        latencies = sorted(t for _, t in results)
-        statuses = Counter(s for s, _ in results)
-        print(f"campaign: {filename}, {size:,} bytes; {args.recipients:,} recipients; gunicorn -w {args.workers} -k {args.worker_class} --threads {args.threads} on 127.0.0.1; {args.concurrency} clients")
-        print(f"validate ({'file text in the body' if args.inline else 'saved campaign by id'}), one recipient per call:")
-        print(f"  {len(results):,} requests in {wall:.1f} s = {len(results) / wall:,.0f} requests/s")
-        print(f"  latency p50 {percentile(latencies, 50) * 1000:.1f} ms, p95 {percentile(latencies, 95) * 1000:.1f} ms, p99 {percentile(latencies, 99) * 1000:.1f} ms, max {latencies[-1] * 1000:.1f} ms")
-        print(f"  status codes: {dict(sorted(statuses.items()))}")
-        per = 1000 / max(1, len(results))
-        print(f"  CPU per request: server {server_cpu * per:.2f} ms, client {client_cpu * per:.2f} ms; machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(f"campaign: {filename}, {size:,} bytes; {recipients:,} recipients; gunicorn -w {args.workers} -k {args.worker_class} --threads {args.threads} on 127.0.0.1")
+        print(f"validate ({'file text in the body' if args.inline else 'saved campaign by id'}), one recipient per call, each call a recipient not seen before:")
+        statuses: Counter = Counter()
+        offset = args.warmup
+        for concurrency in levels:
+            # Each level gets recipients of its own: a check's memo must not be measured on repeats.
+            chunk = bodies[offset : offset + args.requests] or bodies
+            offset += args.requests
+            m = measure(base, token, chunk, args.requests, args.seconds, concurrency, server.pid)
+            statuses += m["statuses"]
+            print(f"  {concurrency:>3} clients: {m['requests']:,} requests in {m['wall']:.1f} s = {m['rate']:,.0f} requests/s; "
+                  f"latency p50 {m['p50']:.1f} ms, p95 {m['p95']:.1f} ms, p99 {m['p99']:.1f} ms, max {m['max']:.1f} ms")
+            print(f"       status codes {dict(sorted(m['statuses'].items()))}; CPU per request: server {m['server_cpu_ms']:.2f} ms, client {m['client_cpu_ms']:.2f} ms; "
+                  f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         p_statuses, done, runs, took = presend_burst(base, token, slug, args.presends, timeout=300)
         print(f"presend burst: {args.presends} calls -> status codes {dict(sorted(p_statuses.items()))}; {done}/{runs} runs done in {took:.1f} s")
         five_xx = sum(n for s, n in (statuses + p_statuses).items() if s >= 500 or s == 0)
