@@ -6,6 +6,7 @@ import enum
 import re
 import string
 from dataclasses import dataclass, field
+from functools import cached_property
 
 CODE = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
 PARTS = ("subject", "preheader", "from_name", "html", "text", "template", "data")
@@ -110,9 +111,11 @@ class Finding:
     evidence: Evidence = field(default_factory=Evidence)
     args: dict = field(default_factory=dict)
 
-    @property
+    @cached_property
     def key(self) -> tuple:
-        """Identity of a template-level finding, for reporting it once."""
+        """Identity of a template-level finding, for reporting it once. Worked out once per
+        finding: a shared template finding is offered to the report by every recipient (findings
+        are not changed once made; ``dataclasses.replace`` makes a new one)."""
         return (self.code, self.part, self.evidence.text, self.evidence.line, self.message)
 
     def to_dict(self) -> dict:
