@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import current_app
+from sqlalchemy.engine import Engine
 
+from preview.api.connection import reader
 from preview.api.delivery import CallbackSettings
 from preview.api.lru import LRU
 from preview.api.prepared import Prepared
@@ -31,6 +33,8 @@ class ApiState:
     callbacks: CallbackSettings
     verdict_max_age: int
     webhook_tolerance: int
+    # The engine of the hot path's reads (preview.api.connection).
+    reader: Engine
     # Verified API tokens by hash, for token_ttl seconds (see preview.api.auth.authenticate).
     tokens: LRU = field(default_factory=lambda: LRU(TOKEN_CACHE_SIZE))
     token_ttl: float = TOKEN_CACHE_SECONDS
@@ -50,6 +54,7 @@ def build(app, preview_state, prefix: str) -> ApiState:
         callbacks=CallbackSettings.from_config(config),
         verdict_max_age=int(config["PREVIEW_API_VERDICT_MAX_AGE"]),
         webhook_tolerance=int(config["PREVIEW_WEBHOOK_TOLERANCE"]),
+        reader=reader(preview_state.engine),
     )
     preview_state.extra["api"] = api
     # The executor delivers callbacks after runs; it needs the same signing settings.
