@@ -115,15 +115,14 @@ class TextMemo:
     scans recur (subjects that differ by a first name, the values of a shared layout and the
     template text around them), and a text's matches never change."""
 
-    __slots__ = ("_found", "_chars")
+    __slots__ = ("_found", "_chars", "get")
 
     def __init__(self):
         self._found: dict = {}
         self._chars = 0
-
-    def get(self, text: str):
-        """What was found in ``text``, or None."""
-        return self._found.get(text)
+        # What was found in a text, or None: the dict's own method, as this runs for every
+        # text of every recipient.
+        self.get = self._found.get
 
     def put(self, text: str, found):
         """Remember ``found`` for ``text`` (unless the text alone is over the bound); returns it."""

@@ -39,7 +39,7 @@ class Hit(NamedTuple):
 def hits(phrases: PhraseSet, message, part: str) -> tuple[Hit, ...]:
     """Every match of ``phrases`` in ``message.part_text(part)``, leftmost first, as
     ``phrases.finditer`` finds them in the whole text."""
-    if not phrases:
+    if phrases.regex is None:  # no phrases at all
         return ()
     key = (phrases, part)
     found = message.memo.get(key)
