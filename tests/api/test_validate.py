@@ -74,6 +74,27 @@ def test_check_overrides_apply_and_unknown_checks_are_named(client, tenant):
     assert "NOPE999" in error.get_json()["error"]["message"]
 
 
+def test_a_check_that_raises_is_reported_not_passed(client, tenant, monkeypatch):
+    from preview.checks.render_error import check_crashed
+
+    with client.application.app_context():
+        victim = next(c for c in api().prepared.registry(None).enabled() if c.spec.code == "LNK001")
+
+    def broken(message, recipient, ctx):
+        raise RuntimeError("rule file unreadable")
+
+    monkeypatch.setattr(victim, "run", broken)
+    body = {"campaign": {"id": "clean"}, "recipient_id": "a-2"}
+    report = client.post("/api/v1/validate", headers=tenant.headers, json=body).get_json()
+    _report_ok(report)
+    crashed = [f for f in report["findings"] if f["code"] == check_crashed.spec.code]
+    assert len(crashed) == 1 and "LNK001" in crashed[0]["message"] and "rule file unreadable" in crashed[0]["message"]
+    # The deployment (or the request) may silence crash reports, as `preview check` honours them.
+    body["checks"] = {"disable": [check_crashed.spec.code]}
+    quiet = client.post("/api/v1/validate", headers=tenant.headers, json=body).get_json()
+    assert check_crashed.spec.code not in {f["code"] for f in quiet["findings"]}
+
+
 def test_bad_input_names_the_field(client, tenant):
     def post(body, **kw):
         response = client.post("/api/v1/validate", headers=tenant.headers, json=body, **kw)
