@@ -3,6 +3,10 @@
     python benchmarks/findings_snapshot.py save /tmp/before        # before a change
     python benchmarks/findings_snapshot.py compare /tmp/before     # after it: exit 1 on any difference
 
+In a working tree others edit too, save from a clean export of the commit before the change
+(``git archive HEAD | tar -x -C /tmp/base``, next to a link to ``../shared`` for the corpus) and
+compare here: the reports name templates relative to the checkout, so the files compare.
+
 The runs: every campaign of ``templates/`` against the demo audience
 (``fixtures/demo_audience.py``, ``generate(3000)``), and the benchmark's campaign
 (``bench_check.py``: corpus templates with personalization) against its generated recipients.
