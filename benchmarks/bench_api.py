@@ -1,23 +1,29 @@
 """The pre-send API under load: gunicorn on loopback, driven by 50 concurrent clients from another process.
 
-    python benchmarks/bench_api.py                      # 3,000 validate calls, 20 presend runs
-    python benchmarks/bench_api.py -n 6000 --workers 3 --inline --database postgresql://postgres@127.0.0.1/test
+    python benchmarks/bench_api.py                      # 3,000 validate calls at 50 clients, 20 presend runs
+    python benchmarks/bench_api.py -c 1,10,25,50        # the same server at each concurrency in turn
+    python benchmarks/bench_api.py -n 6000 -w 3 --inline --database postgresql://postgres@127.0.0.1/bench
 
 What it does, in one command, cleaning up after itself:
 
 1. makes a temporary SQLite database (or uses ``--database``), migrates it and seeds it: generated
-   recipients (benchmarks/bench_check.py's generator), a real ~30 KB MJML campaign (the largest
-   template of the shared corpus, with sections of the next largest appended and the benchmark's
-   personalization put in), and an API token;
-2. starts ``gunicorn wsgi:app`` on a free 127.0.0.1 port (sync workers, local worker processes
-   for runs);
-3. from a second process, 50 clients (aiohttp, asyncio, keep-alive) call ``POST /api/v1/validate`` for one
-   recipient each, cycling through the audience, until ``-n`` calls are done or ``--seconds`` pass;
-   ``--inline`` sends the 30 KB campaign file text in every body instead of its id;
+   recipients (benchmarks/bench_check.py's generator), one per call so that no call repeats a
+   recipient (repeats would let the checks' memo do part of the work), a real ~30 KB MJML
+   campaign (the largest template of the shared corpus, with sections of the next largest
+   appended and the benchmark's personalization put in), and an API token;
+2. starts ``gunicorn wsgi:app`` on a free 127.0.0.1 port with what ``preview serve`` runs
+   (gthread workers, one per core, four threads each; ``-w``, ``-k`` and ``--threads`` change
+   it), local worker processes for runs, and warms every worker under the same load;
+3. from a second process, N clients (aiohttp on asyncio, keep-alive) call
+   ``POST /api/v1/validate`` for one recipient each until ``-n`` calls are done or ``--seconds``
+   pass; ``--inline`` sends the 30 KB campaign file text in every body instead of its id;
 4. fires a burst of presend calls (``--presends``, 50 recipients each, each with its own
    Idempotency-Key) and waits until every run is done (bounded in time);
-5. prints requests per second, p50/p95/p99 latency, the count of each status code, and whether
-   every presend run reached ``done``. Exit status 1 when any 5xx was seen or a run was lost.
+5. prints, for each concurrency, requests per second, p50/p95/p99 latency, the count of each
+   status code and the CPU time per request of the server's processes and of the client (the
+   machine is shared: CPU per request is the figure that other work on it disturbs least), then
+   whether every presend run reached ``done``. Exit status 1 when any 5xx was seen or a run was
+   lost.
 """
 
 from __future__ import annotations
@@ -254,7 +260,7 @@ def main(argv=None) -> int:
     parser.add_argument("-n", "--requests", type=int, default=3000, help="validate calls at each concurrency (default 3000)")
     parser.add_argument("--seconds", type=float, default=90, help="stop a load level after this long (default 90)")
     parser.add_argument("-c", "--concurrency", default="50", help="concurrent clients; a comma list runs each in turn, e.g. 1,10,25,50 (default 50)")
-    parser.add_argument("-w", "--workers", type=int, default=2, help="gunicorn worker processes (default 2, one per core here)")
+    parser.add_argument("-w", "--workers", type=int, default=len(os.sched_getaffinity(0)), help="gunicorn worker processes (default: one per CPU core, as preview serve)")
     parser.add_argument("-k", "--worker-class", default=WORKER_CLASS, help=f"gunicorn worker class (default {WORKER_CLASS})")
     parser.add_argument("--threads", type=int, default=THREADS, help=f"threads per gunicorn worker (default {THREADS})")
     parser.add_argument("--warmup", type=int, default=300, help="validate calls before measuring, to warm every worker (default 300)")
