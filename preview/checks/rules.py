@@ -21,6 +21,7 @@ breaks, and reports offsets into the original text.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -115,11 +116,14 @@ class TextMemo:
     scans recur (subjects that differ by a first name, the values of a shared layout and the
     template text around them), and a text's matches never change."""
 
-    __slots__ = ("_found", "_chars", "get")
+    __slots__ = ("_found", "_chars", "_lock", "get")
 
     def __init__(self):
         self._found: dict = {}
         self._chars = 0
+        # Rules are shared by the threads of a server: a lock keeps the bounds and the eviction
+        # right. Only misses take it; lookups read the dict as it is.
+        self._lock = threading.Lock()
         # What was found in a text, or None: the dict's own method, as this runs for every
         # text of every recipient.
         self.get = self._found.get
@@ -128,13 +132,16 @@ class TextMemo:
         """Remember ``found`` for ``text`` (unless the text alone is over the bound); returns it."""
         if len(text) > _MEMO_CHARS:
             return found
-        memo = self._found
-        while memo and (len(memo) >= _MEMO_TEXTS or self._chars + len(text) > _MEMO_CHARS):
-            oldest = next(iter(memo))  # dicts keep their order
-            self._chars -= len(oldest)
-            del memo[oldest]
-        memo[text] = found
-        self._chars += len(text)
+        with self._lock:
+            memo = self._found
+            if text in memo:
+                return found
+            while memo and (len(memo) >= _MEMO_TEXTS or self._chars + len(text) > _MEMO_CHARS):
+                oldest = next(iter(memo))  # dicts keep their order
+                self._chars -= len(oldest)
+                del memo[oldest]
+            memo[text] = found
+            self._chars += len(text)
         return found
 
     def __len__(self) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from preview.checks.rules import PhraseSet, Rules, fold
@@ -98,6 +100,27 @@ def test_matches_are_remembered_per_text_within_bounds(monkeypatch):
     kept = set(matcher._memo)
     matcher.matches("x" * 100)  # longer than the memo holds: scanned, not kept, and nothing evicted
     assert set(matcher._memo) == kept
+
+
+def test_the_memo_keeps_its_bounds_when_threads_share_it(monkeypatch):
+    monkeypatch.setattr("preview.checks.rules._MEMO_TEXTS", 5)
+    matcher = PhraseSet([{"id": "x", "phrases": ["new home"]}])
+    errors = []
+
+    def scan(offset):
+        try:
+            for i in range(2000):
+                text = f"welcome to your new home, {chr(97 + (i + offset) % 26) * (1 + i % 7)}"
+                assert [m.text for m in matcher.matches(text)] == ["new home"]
+        except Exception as exc:  # pragma: no cover - the failure this test looks for
+            errors.append(exc)
+
+    threads = [threading.Thread(target=scan, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and len(matcher._memo) <= 5
 
 
 def test_texts_that_differ_only_in_digits_share_a_scan():
