@@ -124,7 +124,9 @@ def _layout_items(phrases: PhraseSet, layout) -> list[tuple]:
                 items.append((_RUN, sum(1 for i in items if i[0] == _RUN)))
                 continue
             _, k, s, e = item
-            found = tuple((s + m.start, s + m.end, m.text, m.rule) for m in phrases.matches(layout.text[k][s:e]))
+            # Scanned without the phrase set's memo: the layout keeps the result, and a long
+            # stretch of template text would only push the recurring short texts out of it.
+            found = tuple((s + m.start, s + m.end, m.text, m.rule) for m in phrases.scan(layout.text[k][s:e]))
             if found:
                 items.append((_STATIC, k, found))
         layout.memo[key] = items
